@@ -1,0 +1,88 @@
+"""Plain data that flows through the pipeline: articles → passages → mentions → places.
+
+Every offset is a Python string index into ``Article.text``: the article file decoded as
+UTF-8 (a leading BOM removed, line endings untouched), so ``text[start:end]`` is exactly
+the quoted text. Nothing here knows about files, HTML or geometry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input file, decoded. ``id`` is the file stem and names the article everywhere."""
+
+    id: str
+    text: str
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence or paragraph of an article worth quoting (noise is never a passage)."""
+
+    article: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A recognised place name, not yet resolved.
+
+    ``name`` is the form looked up in the gazetteer (possessive stripped, variants kept),
+    ``text`` is exactly ``article.text[start:end]``.
+    """
+
+    start: int
+    end: int
+    text: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer record. ``id`` is namespaced: ``geonames:524901``, ``curated:caspian-sea``."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str  # country, admin, city, region, water, landform, site, continent, corridor
+    country_code: str = ""  # ISO 3166-1 alpha-2, "" when none (seas, continents)
+    admin1: str = ""
+    population: int = 0
+    feature_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A resolved place mention: where it is in the article and where it is on Earth."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    name: str
+    lat: float
+    lon: float
+    kind: str
+    country_code: str
+    gazetteer_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """An input file that could not be used, with the reason a user can act on."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
