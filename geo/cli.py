@@ -81,11 +81,107 @@ def _geocoder_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    raise CommandError("build is not wired yet")
+    """articles → passages → mentions → places → layers → page; writes only once all are built."""
+    from tqdm import tqdm
+
+    from geo.gazetteer import Gazetteer
+    from geo.layers import LayerError, build_story_layers, write_geojson
+    from geo.page import render_page, write_page
+    from geo.pipeline import geoparse_article
+    from geo.places import places_frame
+
+    articles, errors = _read_inputs([args.seeds])
+    gazetteer = Gazetteer.default()
+    passages, mentions = [], []
+    for article in tqdm(articles, desc="geoparsing", unit="article", disable=len(articles) < 20):
+        article_passages, article_mentions = geoparse_article(article, gazetteer=gazetteer)
+        passages.extend(article_passages)
+        mentions.extend(article_mentions)
+    mentions = _maybe_relocate(mentions, args)
+
+    places = places_frame(mentions, passages)
+    by_id = {article.id: article for article in articles}
+    try:
+        story = build_story_layers(args.layers, gazetteer, passages, by_id)
+    except LayerError as error:
+        raise CommandError(str(error)) from error
+    html = render_page(
+        places, story["corridors"], story["conflicts"], articles, passages, tiles=args.tiles
+    )
+
+    outputs = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}
+    for name, frame in outputs.items():
+        write_geojson(frame, args.layers / f"{name}.geojson")
+    page = write_page(html, args.site)
+    print(
+        f"{len(articles)} articles, {len(mentions)} mentions, {len(places)} places, "
+        f"{len(story['corridors'])} corridors, {len(story['conflicts'])} conflicts",
+        file=sys.stderr,
+    )
+    print(f"wrote {args.layers}/{{places,corridors,conflicts}}.geojson and {page}", file=sys.stderr)
+    return EXIT_SKIPPED if errors else EXIT_OK
 
 
 def _geoparse(args: argparse.Namespace) -> int:
-    raise CommandError("geoparse is not wired yet")
+    """One JSON line (``--jsonl``) or one readable block per input file, in path order."""
+    import json
+
+    from geo.gazetteer import Gazetteer
+    from geo.pipeline import geoparse_article
+
+    articles, errors = _read_inputs(args.paths)
+    gazetteer = Gazetteer.default()
+    for article in articles:
+        _, mentions = geoparse_article(article, gazetteer=gazetteer)
+        mentions = _maybe_relocate(mentions, args)
+        if args.jsonl:
+            record = {"id": article.id, "mentions": [_mention_record(m) for m in mentions]}
+            print(json.dumps(record, ensure_ascii=False, sort_keys=False), flush=True)
+            continue
+        print(f"{article.id}: {len(mentions)} mentions")
+        for m in mentions:
+            print(
+                f"  {m.start:>6}-{m.end:<6} {m.text!r:32} → {m.name} "
+                f"({m.kind}, {m.country_code or '--'}) {m.lat:.4f}, {m.lon:.4f} "
+                f"[{m.gazetteer_id}, score {m.score:.2f}]"
+            )
+    return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _mention_record(mention) -> dict:
+    keys = ("start", "end", "text", "name", "lat", "lon", "kind", "country_code")
+    record = {key: getattr(mention, key) for key in keys}
+    record["gazetteer_id"] = mention.gazetteer_id
+    record["score"] = round(mention.score, 4)
+    return record
+
+
+def _read_inputs(paths: Sequence[Path]) -> tuple[list, list]:
+    """Read every article; name each bad file on stderr; fail only when none is readable."""
+    from geo.articles import read_articles
+
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise CommandError(f"{missing[0]}: no such file or folder")
+    articles, errors = read_articles(paths)
+    for error in errors:
+        print(f"storymap: skipped {error}", file=sys.stderr)
+    if not articles:
+        shown = ", ".join(str(path) for path in paths)
+        raise CommandError(f"{shown}: no readable article (.txt, .md or .html)")
+    return articles, errors
+
+
+def _maybe_relocate(mentions: list, args: argparse.Namespace) -> list:
+    """Opt-in online geocoding: only with ``--geocoder nominatim``; falls back to offline."""
+    if args.geocoder == "offline":
+        return mentions
+    from geo.geocoders import default_cache_path, online_geocoder, relocate
+
+    if not args.user_agent:
+        raise CommandError("--geocoder nominatim needs --user-agent NAME (Nominatim's policy)")
+    geocoder = online_geocoder(args.geocoder, user_agent=args.user_agent, url=args.nominatim_url)
+    return relocate(mentions, geocoder, default_cache_path())
 
 
 def _gazetteer_import(args: argparse.Namespace) -> int:
