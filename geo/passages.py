@@ -1,0 +1,135 @@
+"""Stage 2: an article → the passages (sentences) worth quoting, with exact offsets.
+
+Real articles arrive scraped: HTML remnants (``< p>``), a paragraph pasted twice, tweet
+embeds, "Leave a comment". Those ranges are simply not emitted; nothing is rewritten,
+so every passage is still ``article.text[start:end]`` and quotes in the map are verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from geo.model import Article, Passage
+
+# A tag or tag remnant ("< p>", "</p>", "<br/>") or an HTML entity.
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6});")
+_SKIPPED_ELEMENTS = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# Characters trimmed from the ends of a passage: space, bullets, Markdown markers.
+_EDGE = " \t\r\n\u00a0\u200b•·▪►*#>|-–—_=~"
+_NOISE_LINES = re.compile(
+    r"(?ix)^(?:"
+    r"leave\ a\ (?:comment|reply|review)|no\ comments?(?:\ yet)?|\d+\ comments?|comments?"
+    r"|share(?:\ this(?:\ article|\ story)?)?:?|click\ to\ .{0,40}"
+    r"|related(?:\ (?:posts|articles|news|stories))?:?"
+    r"|read\ (?:more|also|next):?.{0,80}|see\ also:?|subscribe.{0,60}|advertisement|sponsored"
+    r"|follow\ us.{0,60}|sign\ up.{0,60}|like\ this:?|loading\.*|print|email|tweet|whatsapp"
+    r"|recommend(?:ed)?:?|tags?:.{0,200}|categories:.{0,200}|filed\ under:?.{0,200}"
+    r"|(?:author|by|written\ by):?\ [^.!?]{0,60}|photo:?.{0,120}|source:\ .{0,60}"
+    r"|[\w\ ]{0,30}\ (?:news\ line|newsletter)|news\ ?line|menu|home|skip\ to\ content"
+    r")$"
+)
+_WORDPRESS_META = re.compile(r"(?i)\bno comments on\b|\b\d+ min(?:ute)? read\b")
+_TWEET = re.compile(
+    r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status|"
+    r"^\s*[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+)
+_HASHTAG = re.compile(r"(?<![\w&])#\w+")
+_URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
+_MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr gen gov sen rep lt col capt sgt maj adm cmdr rev hon pres "
+    "jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc inc ltd co corp dept "
+    "est approx fig vol e.g i.e u.s u.k u.n a.m p.m mt ft ave blvd rd".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+
+
+def split_passages(article: Article) -> list[Passage]:
+    """The article's sentences in reading order, noise and repeated paragraphs left out."""
+    text = article.text
+    passages: list[Passage] = []
+    seen_paragraphs: set[str] = set()
+    for start, end in _paragraphs(article):
+        start, end = _trim(text, start, end)
+        if start >= end or _is_noise(text[start:end]):
+            continue
+        key = " ".join(_LETTER_OR_DIGIT.findall(text[start:end].casefold()))
+        if key in seen_paragraphs:
+            continue
+        seen_paragraphs.add(key)
+        for s_start, s_end in _sentences(text, start, end):
+            s_start, s_end = _trim(text, s_start, s_end)
+            if s_start < s_end and _LETTER.search(text, s_start, s_end):
+                passages.append(
+                    Passage(article.id, len(passages), s_start, s_end, text[s_start:s_end])
+                )
+    return passages
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]+")
+
+
+def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
+    """Lines of text, split further at markup; for HTML files only the text between tags."""
+    text = article.text
+    is_html = article.path is not None and article.path.suffix.lower() in (".html", ".htm")
+    skipped = [m.span() for m in _SKIPPED_ELEMENTS.finditer(text)] if is_html else []
+    position = 0
+    for line in re.finditer(r"[^\n]+", text):
+        if line.start() < position:
+            continue
+        start, end = line.span()
+        if any(s <= start < e for s, e in skipped):
+            position = next(e for s, e in skipped if s <= start < e)
+            continue
+        cursor = start
+        for markup in _MARKUP.finditer(text, start, end):
+            yield cursor, markup.start()
+            cursor = markup.end()
+        yield cursor, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start] in _EDGE or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _EDGE or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def _is_noise(line: str) -> bool:
+    """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
+    if not _LETTER.search(line) or _URL_ONLY.match(line):
+        return True
+    if _TWEET.search(line) or len(_HASHTAG.findall(line)) >= 3:
+        return True
+    if len(line) < 120 and _NOISE_LINES.match(line):
+        return True
+    if len(line) < 300 and _WORDPRESS_META.search(line):
+        return True
+    return bool(_MENU.match(line))
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans inside one paragraph; abbreviations and initials do not end one."""
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group().startswith(".") and _is_abbreviation(text, cursor, match.start()):
+            continue
+        yield cursor, match.end()
+        cursor = match.end()
+    yield cursor, end
+
+
+def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
+    word_start = dot
+    while word_start > sentence_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].lstrip("(\"'“‘").casefold()
+    if word in _ABBREVIATIONS:
+        return True
+    # Initials ("J. Smith") and dotted abbreviations ("U.S.", "a.m.").
+    return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
