@@ -69,7 +69,9 @@ def country_records() -> Iterator[Record]:
         if point is None:
             continue
         lat, lon, spellings = point
-        names = [*aliases.get(iso, []), *spellings, country.get("iso3", "")]
+        # Country codes ("CC", "ARM") are words too often: only curated abbreviations count.
+        spellings = [s for s in spellings if not (s.isupper() and len(s) <= 4)]
+        names = [*aliases.get(iso, []), *spellings]
         yield (
             Entry(
                 id=f"geonames:{country['geonameid']}",

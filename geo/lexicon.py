@@ -1,0 +1,114 @@
+"""English word knowledge the recogniser needs: which words are common, which are names.
+
+Word frequencies come from the ``wordfreq`` package and first names from the US census
+lists shipped in the ``names`` package; the short closed word lists below are ordinary
+English grammar and news usage.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+# Lower-case words allowed inside a place name ("Gulf of Mexico", "Stratford-upon-Avon").
+CONNECTORS = frozenset(
+    "of the and de la le les del della di da do dos das du des upon on sur al el am an im "
+    "y e".split()
+)
+# "<Name> region" names the area around the place ("Kursk region", "Donetsk oblast").
+GENERIC_SUFFIXES = frozenset(
+    "region province oblast krai district county governorate prefecture state republic "
+    "peninsula".split()
+)
+# Capitalised words before a place that keep it a place ("Northern Syria", "Greater London").
+QUALIFIERS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest "
+    "southeast southwest northeastern northwestern southeastern southwestern upper lower "
+    "greater inner outer downtown uptown metropolitan metro rural suburban coastal "
+    "occupied liberated annexed war-torn war torn neighbouring neighboring nearby "
+    "the in of from to at across".split()
+)
+# Titles and roles: the name after one is a person ("President Aliyev", "Mr Jordan").
+TITLES = frozenset(
+    "president presidents prime premier minister ministers mr mrs ms miss dr prof professor "
+    "sir dame lord lady king queen prince princess emperor sheikh emir sultan shah pope "
+    "general gen col colonel lt lieutenant captain capt major maj sgt sergeant "
+    "admiral adm commander chancellor chairman chairwoman chair secretary ambassador "
+    "senator sen governor gov mayor rep representative congressman congresswoman judge "
+    "justice officer detective chief deputy spokesman spokeswoman spokesperson leader "
+    "patriarch bishop archbishop rabbi imam father sister brother coach director ceo "
+    "founder author writer journalist analyst expert dictator tsar czar".split()
+)
+# Words after a place that make the whole a document, event or treaty ("Rome Statute").
+DOCUMENT_HEADS = frozenset(
+    "statute treaty treaties agreement agreements accord accords protocol protocols "
+    "declaration convention conventions format formats process games olympics olympiad "
+    "championship championships cup grand prix marathon biennale festival expo "
+    "syndrome flu virus charter doctrine principles act plan initiative memorandum "
+    "communique communiqué consensus talks summit conference forum dialogue group "
+    "formula rules round court tribunal commission committee".split()
+)
+# Words after a place that make the whole a news outlet ("Washington Post").
+MEDIA_HEADS = frozenset(
+    "post times herald tribune journal gazette chronicle telegraph guardian observer "
+    "today daily weekly news radio tv television broadcasting press review magazine "
+    "standard examiner inquirer bulletin courier star sun mirror express".split()
+)
+# Sentence openers and pronouns that are never place names, whatever the gazetteer has.
+FUNCTION_WORDS = frozenset(
+    "a an the this that these those it its he she they we i you his her their our my "
+    "your in on at to from by with for of and or but nor so yet as if then than when "
+    "while where what which who whom whose why how all any each every some many most "
+    "much more less few other such no not only also even still just however therefore "
+    "thus hence meanwhile moreover furthermore although though because since after "
+    "before during despite among between about above below under over into onto upon "
+    "here there today tomorrow yesterday now later earlier again already always never "
+    "is are was were be been being has have had do does did will would shall should can "
+    "could may might must according one two three first second last next new old "
+    "january february march april may june july august september october november "
+    "december monday tuesday wednesday thursday friday saturday sunday "
+    "mr mrs ms dr st yes ok".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def is_common_word(word: str) -> bool:
+    """True for words an English text uses a lot (Zipf ≥ 4.3), e.g. "Reading", "Nice"."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.casefold(), "en") >= 4.3
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    import names
+
+    folder = Path(names.__file__).parent
+    found: set[str] = set()
+    for list_name in ("dist.male.first", "dist.female.first"):
+        for rank, line in enumerate((folder / list_name).read_text().splitlines()):
+            if rank >= 1000:
+                break
+            found.add(line.split()[0].casefold())
+    return frozenset(found)
+
+
+def is_first_name(word: str) -> bool:
+    """One of the 1,000 most common US male or female first names (US census)."""
+    return word.casefold() in _first_names()
+
+
+@lru_cache(maxsize=1)
+def demonym_countries() -> dict[str, str]:
+    """Demonym (normalised) → country name, from the ``countryinfo`` package."""
+    from geo.gazetteer import normalize
+    from geo.gazetteer_sources import _package_data
+
+    table: dict[str, str] = {}
+    for path in sorted(_package_data("countryinfo").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        demonym, name = data.get("demonym"), data.get("name")
+        if demonym and name:
+            table.setdefault(normalize(demonym), name)
+    return table

@@ -1,0 +1,314 @@
+"""Stage 3: passages → place-name spans (recognition), rule-based and fast.
+
+Why rules and not a model: nothing can be downloaded at run time, and the tool must read
+a thousand articles faster than a regex geoparser. Proper names are found as runs of
+capitalised words; inside a run the longest gazetteer name wins; then cues any news
+reader uses reject what is not a place here: a title or first name makes a person
+("President Aliyev", "George Washington"), a leading non-place name makes an
+organisation ("Radio Free Europe"), a document or event word after it makes a document
+("Rome Statute"), and a common English word needs more than a capital letter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geo.gazetteer import Gazetteer, normalize
+from geo.lexicon import (
+    CONNECTORS,
+    DOCUMENT_HEADS,
+    FUNCTION_WORDS,
+    GENERIC_SUFFIXES,
+    MEDIA_HEADS,
+    QUALIFIERS,
+    TITLES,
+    demonym_countries,
+    is_common_word,
+    is_first_name,
+)
+from geo.model import Passage, Span
+
+# Words, with internal apostrophes or periods ("Baku's", "U.S.", "Naxçıvan").
+_TOKEN = re.compile(r"[^\W\d_][\w]*(?:[.'’][^\W\d_][\w]*)*\.?|\d+")
+_POSSESSIVE = re.compile(r"['’]s$|s['’]$")
+_SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int  # end of the name part (possessive and sentence period excluded)
+    word: str  # text[start:end]
+    capital: bool
+    possessive: bool
+    gap: str  # text between the previous token and this one
+
+
+def recognise(
+    text: str,
+    gazetteer: Gazetteer,
+    *,
+    passages: Sequence[Passage] | None = None,
+    demonyms: bool = False,
+) -> list[Span]:
+    """Place-name spans in ``text``, only inside ``passages`` when given, in text order."""
+    ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
+    spans: list[Span] = []
+    for start, end in ranges:
+        spans.extend(_recognise_passage(text, start, end, gazetteer, demonyms))
+    return spans
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    tokens: list[_Token] = []
+    previous_end = start
+    for match in _TOKEN.finditer(text, start, end):
+        word_start, word_end = match.span()
+        word = match.group()
+        possessive = bool(_POSSESSIVE.search(word)) and len(word) > 3
+        if possessive:
+            word_end -= 2
+        elif word.endswith(".") and "." not in word[:-1]:
+            if word[:-1].casefold() not in {"st", "mt", "ft"}:
+                word_end -= 1  # a sentence period, not part of the name
+        name = text[word_start:word_end]
+        tokens.append(
+            _Token(
+                start=word_start,
+                end=word_end,
+                word=name,
+                capital=name[:1].isupper(),
+                possessive=possessive,
+                gap=text[previous_end:word_start],
+            )
+        )
+        previous_end = match.end()
+    return tokens
+
+
+def _runs(tokens: list[_Token]) -> list[list[int]]:
+    """Indexes of tokens forming capitalised runs (connectors allowed inside)."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for index, token in enumerate(tokens):
+        joined = token.gap in (" ", "-", "‑", "\u00a0") and bool(current)
+        joined = joined and not tokens[index - 1].possessive
+        inside = (
+            not token.capital
+            and token.word.casefold() in CONNECTORS
+            and joined
+            and index + 1 < len(tokens)
+            and tokens[index + 1].capital
+            and tokens[index + 1].gap in (" ", "-")
+        )
+        if token.capital or inside:
+            if not joined:
+                if current:
+                    runs.append(current)
+                current = []
+            current.append(index)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _recognise_passage(
+    text: str, start: int, end: int, gazetteer: Gazetteer, demonyms: bool
+) -> list[Span]:
+    tokens = _tokens(text, start, end)
+    if not tokens:
+        return []
+    title_case = _is_title_case(tokens)
+    spans: list[Span] = []
+    limit = gazetteer.max_name_tokens
+    for run in _runs(tokens):
+        position = 0
+        while position < len(run):
+            match = _longest_match(text, tokens, run, position, limit, gazetteer)
+            if match is None:
+                if demonyms:
+                    span = _demonym_span(tokens[run[position]])
+                    if span is not None:
+                        spans.append(span)
+                position += 1
+                continue
+            last, span_end, name = match
+            first_token = tokens[run[position]]
+            if _is_place_here(text, tokens, run, position, last, name, title_case, gazetteer):
+                spans.append(
+                    Span(first_token.start, span_end, text[first_token.start : span_end], name)
+                )
+            position = last + 1
+    return spans
+
+
+def _longest_match(
+    text: str,
+    tokens: list[_Token],
+    run: list[int],
+    position: int,
+    limit: int,
+    gazetteer: Gazetteer,
+) -> tuple[int, int, str] | None:
+    """(last run position, span end, lookup name) of the longest name starting here."""
+    first = tokens[run[position]]
+    if not first.capital:
+        return None
+    for last in range(min(len(run), position + limit) - 1, position - 1, -1):
+        token = tokens[run[last]]
+        if not token.capital:
+            continue  # a name never ends on a connector
+        if last > position and any(tokens[run[k]].possessive for k in range(position, last)):
+            continue
+        suffix = _generic_suffix(text, tokens, run[last]) if last == len(run) - 1 else None
+        if suffix is not None:
+            name = text[first.start : suffix]
+            if name in gazetteer:
+                return last, suffix, name
+        name = text[first.start : token.end]
+        if _plausible_name(name) and name in gazetteer:
+            return last, token.end, name
+    return None
+
+
+def _generic_suffix(text: str, tokens: list[_Token], index: int) -> int | None:
+    """End of "<Name> region/province/oblast…" when the next word is such a suffix."""
+    if index + 1 >= len(tokens) or tokens[index].possessive:
+        return None
+    following = tokens[index + 1]
+    if following.gap == " " and following.word.casefold() in GENERIC_SUFFIXES:
+        return following.end
+    return None
+
+
+def _plausible_name(name: str) -> bool:
+    """All-caps words longer than three letters are headlines or acronyms, not names."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return not (len(letters) > 3 and all(ch.isupper() for ch in letters) and " " not in name)
+
+
+def _is_place_here(
+    text: str,
+    tokens: list[_Token],
+    run: list[int],
+    position: int,
+    last: int,
+    name: str,
+    title_case: bool,
+    gazetteer: Gazetteer,
+) -> bool:
+    """The context cues that separate "Georgia" the country from "Georgia Brown"."""
+    first = tokens[run[position]]
+    words = [tokens[run[k]].word for k in range(position, last + 1)]
+    key = normalize(name)
+    single = len(words) == 1
+    strong = _is_well_known(gazetteer, name)
+
+    # Short all-caps forms (US, UK, EU, UAE) only for countries and unions.
+    if single and words[0].replace(".", "").isupper() and len(words[0].replace(".", "")) <= 3:
+        if not any(c.entry.kind in ("country", "region") for c in gazetteer.lookup(name)):
+            return False
+    if single and (key in FUNCTION_WORDS or key in QUALIFIERS):
+        return False  # "West", "North": directions, not places
+    if all(normalize(word) in TITLES for word in words):
+        return False
+
+    previous = _previous_token(tokens, run, position)
+    if previous is not None and normalize(previous.word) in TITLES:
+        return False  # "President Aliyev", "Mr Jordan"
+    before = [tokens[run[k]] for k in range(position)]
+    names_before = [
+        t
+        for t in before
+        if t.capital
+        and normalize(t.word) not in QUALIFIERS
+        and not (t is tokens[run[0]] and _sentence_initial(text, t) and is_common_word(t.word))
+    ]
+    if names_before:
+        if any(is_first_name(t.word) for t in names_before[-1:]):
+            return False  # "George Washington"
+        if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
+            return False  # "Radio Free Europe", "Slavic University of Baku"-like names
+    after = [tokens[run[k]] for k in range(last + 1, len(run))]
+    if after and not tokens[run[last]].possessive:
+        head = normalize(after[0].word)
+        if head in DOCUMENT_HEADS or head in MEDIA_HEADS:
+            return False  # "Rome Statute", "European Games", "Washington Post"
+        if single and head not in TITLES and after[0].word not in gazetteer:
+            if is_first_name(words[0]) and not strong:
+                return False  # "Jordan Peterson"
+            if not _is_area(gazetteer, name):
+                return False  # "Vladimir Putin", "Kavkaz Files": part of a longer name
+    if single and is_common_word(words[0]):
+        sentence_start = _sentence_initial(text, first) and position == 0
+        if (sentence_start or title_case) and not strong:
+            return False
+        if not strong and not _has_locative_cue(text, tokens, run[position]):
+            return False
+    return True
+
+
+def _is_well_known(gazetteer: Gazetteer, name: str) -> bool:
+    """Countries, continents, first-level areas, big cities and curated features."""
+    for candidate in gazetteer.lookup(name):
+        entry = candidate.entry
+        if not candidate.primary and entry.kind == "city":
+            continue
+        if entry.kind in ("country", "continent", "region", "water", "landform", "corridor"):
+            return True
+        if entry.feature_code == "ADM1" or entry.population >= 100_000:
+            return True
+    return False
+
+
+def _is_area(gazetteer: Gazetteer, name: str) -> bool:
+    """Countries and areas modify nouns ("Azerbaijan Service"); towns rarely do."""
+    return any(c.primary and c.entry.kind not in ("city", "site") for c in gazetteer.lookup(name))
+
+
+def _has_locative_cue(text: str, tokens: list[_Token], index: int) -> bool:
+    """ "in X", "near X", "X, Y": evidence that a common word is used as a place name."""
+    if index > 0 and normalize(tokens[index - 1].word) in {
+        "in", "near", "to", "from", "at", "outside", "across", "towards", "via",
+    }:  # fmt: skip
+        return True
+    after = text[tokens[index].end : tokens[index].end + 3]
+    return after.startswith(", ") and after[2:3].isupper()
+
+
+def _previous_token(tokens: list[_Token], run: list[int], position: int) -> _Token | None:
+    index = run[position] - 1
+    if index < 0:
+        return None
+    previous = tokens[index]
+    if position == 0 and previous.gap.strip():
+        return previous if tokens[run[0]].gap == " " else None
+    return previous
+
+
+def _sentence_initial(text: str, token: _Token) -> bool:
+    cursor = token.start - 1
+    while cursor >= 0 and text[cursor] in " \t\u00a0\"“‘'«(":
+        cursor -= 1
+    return cursor < 0 or text[cursor] in _SENTENCE_OPENERS
+
+
+def _is_title_case(tokens: list[_Token]) -> bool:
+    """Headlines capitalise every word, so a capital letter proves nothing there."""
+    long_words = [t for t in tokens if len(t.word) > 3]
+    if len(long_words) < 4:
+        return False
+    return sum(t.capital for t in long_words) / len(long_words) > 0.8
+
+
+def _demonym_span(token: _Token) -> Span | None:
+    country = demonym_countries().get(normalize(token.word))
+    if country is None or not token.capital:
+        return None
+    return Span(token.start, token.end, token.word, country)

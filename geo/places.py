@@ -1,0 +1,237 @@
+"""Stage 4: spans → resolved mentions (toponym resolution) → the places GeoDataFrame.
+
+A name is resolved once per document, so "Georgia" means one thing throughout an
+article, using what the document says around it:
+
+* prior: what kind of place it is (a country or a region beats a village of the same
+  name), how many people live there, whether the name is its own or an alternate;
+* "X, Y" and "X in Y" patterns (Springfield, Illinois; Astara, Iran) — decisive;
+* the other places of the document: a candidate inside a country the article names, or
+  near the places it resolved without doubt, gains (Georgia beside Armenia is the
+  country; Georgia beside Atlanta is the state).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geo.gazetteer import Candidate, Gazetteer, normalize
+from geo.model import Mention, Passage, Span
+
+_KIND_PRIOR = {
+    "country": 1.2,
+    "continent": 1.0,
+    "region": 0.95,
+    "water": 0.95,
+    "landform": 0.9,
+    "corridor": 0.9,
+    "site": 0.7,
+}
+_PATTERN_AFTER = re.compile(r"^\s*(?:,|\bin\b|\(|-)\s*$")
+_CONTAINER_KINDS = ("country", "admin", "region")
+
+
+def _prior(candidate: Candidate) -> float:
+    entry = candidate.entry
+    if entry.kind in _KIND_PRIOR:
+        score = _KIND_PRIOR[entry.kind]
+    elif entry.kind == "admin":
+        score = 0.95 if entry.feature_code == "ADM1" else 0.55
+        score += 0.05 * math.log10(entry.population + 10) - 0.3
+    else:  # city
+        score = 0.12 * math.log10(entry.population + 10)
+        if entry.feature_code == "PPLC":
+            score += 0.35
+    return score + (0.35 if candidate.primary else 0.0)
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def resolve(
+    spans: Sequence[Span], gazetteer: Gazetteer, *, article: str = "", text: str = ""
+) -> list[Mention]:
+    """Resolve every span to one gazetteer entry; spans with no candidate are dropped."""
+    by_key: dict[str, list[Span]] = defaultdict(list)
+    for span in spans:
+        by_key[normalize(span.name)].append(span)
+    candidates = {key: gazetteer.lookup(group[0].name) for key, group in by_key.items()}
+    candidates = {key: found for key, found in candidates.items() if found}
+
+    # Pass 1: priors only, to learn which countries and points the document is about.
+    first = {key: max(found, key=_prior) for key, found in candidates.items()}
+    anchors = _anchors(first, candidates, by_key)
+    containers = _containers(text, spans, candidates, first)
+
+    chosen: dict[str, tuple[Candidate, float]] = {}
+    for key, found in candidates.items():
+        scored = sorted(
+            ((_score(c, key, anchors, containers), c) for c in found),
+            key=lambda pair: (-pair[0], pair[1].entry.id),
+        )
+        best_score, best = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else best_score - 2.0
+        confidence = 1.0 / (1.0 + math.exp(-3.0 * (best_score - runner_up)))
+        if not best.primary and best.entry.kind == "city" and best.entry.population < 5000:
+            if best_score < 1.0:
+                continue  # a stray alternate name of a village: not worth a map pin
+        chosen[key] = (best, confidence)
+
+    mentions = []
+    for span in spans:
+        pick = chosen.get(normalize(span.name))
+        if pick is None:
+            continue
+        candidate, confidence = pick
+        entry = candidate.entry
+        mentions.append(
+            Mention(
+                article=article,
+                start=span.start,
+                end=span.end,
+                text=span.text,
+                name=entry.name,
+                lat=entry.lat,
+                lon=entry.lon,
+                kind=entry.kind,
+                country_code=entry.country_code,
+                gazetteer_id=entry.id,
+                score=round(confidence, 4),
+            )
+        )
+    return mentions
+
+
+def _anchors(
+    first: dict[str, Candidate],
+    candidates: dict[str, list[Candidate]],
+    by_key: dict[str, list[Span]],
+) -> tuple[dict[str, float], list[tuple[float, float, float]]]:
+    """Country weights and confident points of the document (its geographic focus)."""
+    countries: dict[str, float] = defaultdict(float)
+    points: list[tuple[float, float, float]] = []
+    for key, best in first.items():
+        entry = best.entry
+        count = len(by_key[key])
+        ambiguous = len({c.entry.country_code for c in candidates[key]}) > 1
+        weight = (0.5 if ambiguous else 1.0) * (1.0 + math.log(count))
+        if entry.country_code:
+            countries[entry.country_code] += weight
+        if not ambiguous and entry.kind != "continent":
+            points.append((entry.lat, entry.lon, weight))
+    return countries, points
+
+
+def _containers(
+    text: str,
+    spans: Sequence[Span],
+    candidates: dict[str, list[Candidate]],
+    first: dict[str, Candidate],
+) -> dict[str, set[tuple[str, str]]]:
+    """ "X, Y" / "X in Y": span key → {(country, admin1)} of the container Y."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    ordered = sorted(spans, key=lambda s: s.start)
+    for here, nxt in zip(ordered, ordered[1:], strict=False):
+        if not text or not _PATTERN_AFTER.match(text[here.end : nxt.start]):
+            continue
+        key, container_key = normalize(here.name), normalize(nxt.name)
+        for candidate in candidates.get(container_key, []):
+            entry = candidate.entry
+            if entry.kind in _CONTAINER_KINDS and key != container_key:
+                admin = entry.admin1 if entry.kind == "admin" else ""
+                found[key].add((entry.country_code, admin))
+    return found
+
+
+def _score(
+    candidate: Candidate,
+    key: str,
+    anchors: tuple[dict[str, float], list[tuple[float, float, float]]],
+    containers: dict[str, set[tuple[str, str]]],
+) -> float:
+    entry = candidate.entry
+    score = _prior(candidate)
+    countries, points = anchors
+    total = sum(countries.values()) or 1.0
+    if entry.country_code and entry.kind not in ("country",):
+        own = 0.0 if entry.kind == "country" else 1.0
+        score += 0.5 * own * countries.get(entry.country_code, 0.0) / total
+    nearby = [
+        weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / 800.0)
+        for lat, lon, weight in points
+        if (lat, lon) != (entry.lat, entry.lon)
+    ]
+    if nearby:
+        score += 0.6 * sum(nearby) / sum(weight for _, _, weight in points)
+    for country, admin in containers.get(key, ()):
+        if entry.country_code == country and (not admin or entry.admin1 == admin):
+            score += 1.5
+    return score
+
+
+def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gpd.GeoDataFrame:
+    """One row per place (gazetteer entry) with every passage that mentions it.
+
+    Rows are ordered by mention count, then name and id, so the layer is reproducible.
+    """
+    by_article: dict[str, list[Passage]] = defaultdict(list)
+    for passage in passages:
+        by_article[passage.article].append(passage)
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        groups[mention.gazetteer_id].append(mention)
+
+    rows = []
+    for gazetteer_id, group in groups.items():
+        group = sorted(group, key=lambda m: (m.article, m.start))
+        head = group[0]
+        quoted = []
+        for mention in group:
+            passage = _passage_of(by_article.get(mention.article, []), mention)
+            quoted.append(
+                {
+                    "article": mention.article,
+                    "start": mention.start,
+                    "end": mention.end,
+                    "text": mention.text,
+                    "passage": passage.text if passage else mention.text,
+                    "passage_start": passage.start if passage else mention.start,
+                }
+            )
+        rows.append(
+            {
+                "id": re.sub(r"[^a-z0-9]+", "-", gazetteer_id.casefold()).strip("-"),
+                "name": head.name,
+                "kind": head.kind,
+                "country_code": head.country_code,
+                "gazetteer_id": gazetteer_id,
+                "mention_count": len(group),
+                "articles": sorted({m.article for m in group}),
+                "mentions": quoted,
+                "score": round(max(m.score for m in group), 4),
+                "geometry": Point(head.lon, head.lat),
+            }
+        )
+    rows.sort(key=lambda row: (-row["mention_count"], row["name"], row["id"]))
+    columns = [
+        "id", "name", "kind", "country_code", "gazetteer_id", "mention_count",
+        "articles", "mentions", "score", "geometry",
+    ]  # fmt: skip
+    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs="EPSG:4326")
+
+
+def _passage_of(passages: list[Passage], mention: Mention) -> Passage | None:
+    for passage in passages:
+        if passage.start <= mention.start and mention.end <= passage.end:
+            return passage
+    return None
