@@ -129,6 +129,7 @@ def _recognise_passage(
     limit = gazetteer.max_name_tokens
     for run in _runs(tokens):
         position = 0
+        boundary = 0  # names before this run position do not qualify what follows
         while position < len(run):
             match = _longest_match(text, tokens, run, position, limit, gazetteer)
             if match is None:
@@ -136,14 +137,19 @@ def _recognise_passage(
                     span = _demonym_span(tokens[run[position]])
                     if span is not None:
                         spans.append(span)
+                if tokens[run[position]].word.casefold() in ("and", "or", "&"):
+                    boundary = position + 1
                 position += 1
                 continue
             last, span_end, name = match
             first_token = tokens[run[position]]
-            if _is_place_here(text, tokens, run, position, last, name, title_case, gazetteer):
+            if _is_place_here(
+                text, tokens, run, (boundary, position, last), name, title_case, gazetteer
+            ):
                 spans.append(
                     Span(first_token.start, span_end, text[first_token.start : span_end], name)
                 )
+                boundary = last + 1
             position = last + 1
     return spans
 
@@ -197,13 +203,13 @@ def _is_place_here(
     text: str,
     tokens: list[_Token],
     run: list[int],
-    position: int,
-    last: int,
+    where: tuple[int, int, int],
     name: str,
     title_case: bool,
     gazetteer: Gazetteer,
 ) -> bool:
     """The context cues that separate "Georgia" the country from "Georgia Brown"."""
+    boundary, position, last = where
     first = tokens[run[position]]
     words = [tokens[run[k]].word for k in range(position, last + 1)]
     key = normalize(name)
@@ -222,7 +228,7 @@ def _is_place_here(
     previous = _previous_token(tokens, run, position)
     if previous is not None and normalize(previous.word) in TITLES:
         return False  # "President Aliyev", "Mr Jordan"
-    before = [tokens[run[k]] for k in range(position)]
+    before = [tokens[run[k]] for k in range(boundary, position)]
     names_before = [
         t
         for t in before

@@ -1,0 +1,228 @@
+"""Stage 6: layers + passages → one self-contained Folium page (``site/index.html``).
+
+Folium builds the map (base tiles, scale bar) and our ``StoryMap`` element carries the
+rest the folium way, as a template: the layers, story panel, search, legend and export
+are drawn by ``templates/story.js`` from one JSON blob. Drawing from data rather than
+from thousands of generated elements keeps a 2,000-place page small and fast.
+
+Offline by construction: Leaflet and jQuery are inlined from the ``xstatic-leaflet`` and
+``xstatic-jquery`` registry packages (the versions folium 0.20 pins), and no CDN is
+referenced; only base tiles are fetched, and the page works without them. Article text
+only ever reaches the page as JSON in a ``<script>`` block, escaped so that it cannot
+close the block, and the script writes it with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import branca.element
+import folium
+import geopandas as gpd
+from jinja2 import Template
+
+from geo.atomic import write_text
+from geo.layers import to_feature_collection
+from geo.model import Article, Passage
+
+TEMPLATES = Path(__file__).with_name("templates")
+TILES = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "carto": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+        'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+}
+DATA_ATTRIBUTION = (
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) and curated sources'
+)
+_ids_lock = threading.Lock()
+
+
+@contextmanager
+def _deterministic_ids() -> Iterator[None]:
+    """Folium names elements with random hex ids; number them instead, for identical bytes."""
+    counter = count(1)
+    original = branca.element.Element.__dict__["_generate_id"]
+    with _ids_lock:
+        branca.element.Element._generate_id = classmethod(lambda cls: f"{next(counter):08x}")
+        try:
+            yield
+        finally:
+            branca.element.Element._generate_id = original
+
+
+def _package_file(package: str, *parts: str) -> str:
+    import importlib
+
+    base = Path(importlib.import_module(f"xstatic.pkg.{package}").BASE_DIR)
+    return base.joinpath(*parts).read_text(encoding="utf-8")
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``</script>``, no ``<!--``, no U+2028."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for raw, escaped in (
+        ("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+        ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+    ):  # fmt: skip
+        text = text.replace(raw, escaped)
+    return text
+
+
+class InlineAssets(folium.MacroElement):
+    """Leaflet and jQuery CSS/JS inlined into the page header (no CDN, works from disk)."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}"
+        "<style>{{ this.css }}</style>\n<script>{{ this.js }}</script>"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "InlineAssets"
+        self.css = _package_file("leaflet", "leaflet.css")
+        self.js = "\n".join(
+            (_package_file("jquery", "jquery.min.js"), _package_file("leaflet", "leaflet.js"))
+        )
+
+
+class StoryMap(folium.MacroElement):
+    """The story: three toggleable layers, the passage panel, search, legend, export."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}"
+        "{% macro html(this, kwargs) %}{{ this.panel }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }}_data = {{ this.data }};\n"
+        "{{ this.js }}\n"
+        "storyMap({{ this._parent.get_name() }}, {{ this.get_name() }}_data);"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data: dict[str, Any], title: str) -> None:
+        super().__init__()
+        self._name = "StoryMap"
+        self.data = _script_json(data)
+        self.css = (TEMPLATES / "story.css").read_text(encoding="utf-8")
+        self.js = (TEMPLATES / "story.js").read_text(encoding="utf-8")
+        import html
+
+        self.panel = (
+            (TEMPLATES / "panel.html")
+            .read_text(encoding="utf-8")
+            .replace("{{TITLE}}", html.escape(title))
+        )
+
+
+def story_data(
+    places: gpd.GeoDataFrame,
+    corridors: gpd.GeoDataFrame,
+    conflicts: gpd.GeoDataFrame,
+    articles: Sequence[Article],
+    passages: Sequence[Passage],
+) -> dict[str, Any]:
+    """Everything the page script needs, as plain JSON (layers + passages in order)."""
+    layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
+    collections = {}
+    refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    starts = {(p.article, p.start): p.index for p in passages}
+    for layer, frame in layers.items():
+        collection = to_feature_collection(frame) if len(frame) else _empty()
+        for feature in collection["features"]:
+            key = f"{layer}:{feature['properties']['id']}"
+            feature["properties"]["_key"] = key
+            for mention in feature["properties"].get("mentions") or []:
+                index = starts.get((mention["article"], mention["passage_start"]))
+                if index is None:
+                    continue
+                offset = mention["start"] - mention["passage_start"]
+                refs.setdefault((mention["article"], index), []).append(
+                    {"key": key, "start": offset, "end": offset + len(mention["text"])}
+                )
+        collections[layer] = collection
+    story = []
+    for article in articles:
+        items = []
+        for passage in passages:
+            if passage.article != article.id:
+                continue
+            found = refs.get((article.id, passage.index))
+            if found:
+                found.sort(key=lambda r: (r["start"], r["key"]))
+                items.append(
+                    {"index": passage.index, "start": passage.start, "text": passage.text,
+                     "refs": found}
+                )  # fmt: skip
+        story.append({"id": article.id, "passages": items})
+    return {"layers": collections, "articles": story}
+
+
+def _empty() -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": []}
+
+
+def _bounds(places: gpd.GeoDataFrame, *others: gpd.GeoDataFrame) -> list[list[float]] | None:
+    frames = [f for f in (places, *others) if len(f)]
+    if not frames:
+        return None
+    minx = min(f.total_bounds[0] for f in frames)
+    miny = min(f.total_bounds[1] for f in frames)
+    maxx = max(f.total_bounds[2] for f in frames)
+    maxy = max(f.total_bounds[3] for f in frames)
+    if any(math.isnan(v) for v in (minx, miny, maxx, maxy)):
+        return None
+    return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
+
+
+def render_page(
+    places: gpd.GeoDataFrame,
+    corridors: gpd.GeoDataFrame,
+    conflicts: gpd.GeoDataFrame,
+    articles: Sequence[Article],
+    passages: Sequence[Passage],
+    *,
+    tiles: str = "osm",
+    title: str = "Map story",
+) -> str:
+    """The whole page as one HTML string; the same input always gives the same bytes."""
+    if tiles not in (*TILES, "none"):
+        raise ValueError(f"tiles must be one of {', '.join([*TILES, 'none'])}, not {tiles!r}")
+    with _deterministic_ids():
+        fmap = folium.Map(
+            location=[40.0, 45.0], zoom_start=4, tiles=None, control_scale=True,
+            prefer_canvas=True, attribution_control=True,
+        )  # fmt: skip
+        fmap.default_js = []
+        fmap.default_css = []
+        fmap.get_root().title = title
+        fmap.add_child(InlineAssets())
+        if tiles != "none":
+            url, attribution = TILES[tiles]
+            folium.TileLayer(url, attr=attribution, name="Base map", max_zoom=19).add_to(fmap)
+        bounds = _bounds(places, corridors, conflicts)
+        if bounds:
+            fmap.fit_bounds(bounds)
+        data = story_data(places, corridors, conflicts, articles, passages)
+        data["attribution"] = DATA_ATTRIBUTION
+        fmap.add_child(StoryMap(data, title))
+        return fmap.get_root().render()
+
+
+def write_page(html: str, site_dir: Path) -> Path:
+    """Write ``site_dir/index.html`` atomically; returns its path."""
+    path = site_dir / "index.html"
+    write_text(path, html)
+    return path
