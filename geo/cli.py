@@ -201,7 +201,28 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    raise CommandError("evaluate is not wired yet")
+    """Score ``geo.geoparse`` on a gold corpus; a table, or the same numbers as JSON."""
+    import json
+
+    from geo.evaluate import CorpusError, evaluate, format_table, read_corpus
+    from geo.gazetteer import Gazetteer
+    from geo.pipeline import geoparse
+
+    try:
+        documents, offsets = read_corpus(args.corpus, args.format)
+    except CorpusError as error:
+        raise CommandError(str(error)) from error
+    if args.limit is not None:
+        documents = documents[: args.limit]
+    gazetteer = Gazetteer.default()
+    result = evaluate(documents, lambda text: geoparse(text, gazetteer=gazetteer))
+    result.repaired_offsets = offsets["repaired"]
+    result.dropped_offsets = offsets["dropped"]
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+    else:
+        print(format_table(result, str(args.corpus)))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -116,10 +116,10 @@ def _anchors(
     first: dict[str, Candidate],
     candidates: dict[str, list[Candidate]],
     by_key: dict[str, list[Span]],
-) -> tuple[dict[str, float], list[tuple[float, float, float]]]:
+) -> tuple[dict[str, float], list[tuple[str, float, float, float]]]:
     """Country weights and confident points of the document (its geographic focus)."""
     countries: dict[str, float] = defaultdict(float)
-    points: list[tuple[float, float, float]] = []
+    points: list[tuple[str, float, float, float]] = []
     for key, best in first.items():
         entry = best.entry
         count = len(by_key[key])
@@ -128,7 +128,7 @@ def _anchors(
         if entry.country_code:
             countries[entry.country_code] += weight
         if not ambiguous and entry.kind != "continent":
-            points.append((entry.lat, entry.lon, weight))
+            points.append((key, entry.lat, entry.lon, weight))
     return countries, points
 
 
@@ -156,23 +156,22 @@ def _containers(
 def _score(
     candidate: Candidate,
     key: str,
-    anchors: tuple[dict[str, float], list[tuple[float, float, float]]],
+    anchors: tuple[dict[str, float], list[tuple[str, float, float, float]]],
     containers: dict[str, set[tuple[str, str]]],
 ) -> float:
     entry = candidate.entry
     score = _prior(candidate)
     countries, points = anchors
     total = sum(countries.values()) or 1.0
-    if entry.country_code and entry.kind not in ("country",):
-        own = 0.0 if entry.kind == "country" else 1.0
-        score += 0.5 * own * countries.get(entry.country_code, 0.0) / total
-    nearby = [
-        weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / 800.0)
-        for lat, lon, weight in points
-        if (lat, lon) != (entry.lat, entry.lon)
-    ]
-    if nearby:
-        score += 0.6 * sum(nearby) / sum(weight for _, _, weight in points)
+    if entry.country_code and entry.kind != "country":
+        score += 0.5 * countries.get(entry.country_code, 0.0) / total
+    others = [point for point in points if point[0] != key]  # a name never votes for itself
+    if others:
+        nearby = sum(
+            weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / 800.0)
+            for _, lat, lon, weight in others
+        )
+        score += 0.6 * nearby / sum(weight for *_, weight in others)
     for country, admin in containers.get(key, ()):
         if entry.country_code == country and (not admin or entry.admin1 == admin):
             score += 1.5
