@@ -247,8 +247,8 @@ def _is_place_here(
         if head in DOCUMENT_HEADS or head in MEDIA_HEADS:
             return False  # "Rome Statute", "European Games", "Washington Post"
         if single and head not in TITLES and after[0].word not in gazetteer:
-            if is_first_name(words[0]) and not strong:
-                return False  # "Jordan Peterson"
+            if is_first_name(words[0]) and after[0].word.istitle():
+                return False  # "Jordan Peterson", "Georgia Brown"
             if not _is_area(gazetteer, name):
                 return False  # "Vladimir Putin", "Kavkaz Files": part of a longer name
     if single and is_common_word(words[0]):

@@ -32,7 +32,7 @@ _NOISE_LINES = re.compile(
 _WORDPRESS_META = re.compile(r"(?i)\bno comments on\b|\b\d+ min(?:ute)? read\b")
 _TWEET = re.compile(
     r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status|"
-    r"^\s*[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+    r"^\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
 )
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
@@ -73,23 +73,20 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]+")
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
-    """Lines of text, split further at markup; for HTML files only the text between tags."""
+    """Lines of text, cut at markup; in HTML files also without script and style bodies."""
     text = article.text
     is_html = article.path is not None and article.path.suffix.lower() in (".html", ".htm")
-    skipped = [m.span() for m in _SKIPPED_ELEMENTS.finditer(text)] if is_html else []
-    position = 0
-    for line in re.finditer(r"[^\n]+", text):
-        if line.start() < position:
-            continue
-        start, end = line.span()
-        if any(s <= start < e for s, e in skipped):
-            position = next(e for s, e in skipped if s <= start < e)
-            continue
-        cursor = start
-        for markup in _MARKUP.finditer(text, start, end):
-            yield cursor, markup.start()
-            cursor = markup.end()
-        yield cursor, end
+    cuts = [m.span() for m in _MARKUP.finditer(text)]
+    if is_html:
+        cuts += [m.span() for m in _SKIPPED_ELEMENTS.finditer(text)]
+    cuts += [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
+    cursor = 0
+    for cut_start, cut_end in sorted(cuts):
+        if cut_start > cursor:
+            yield cursor, cut_start
+        cursor = max(cursor, cut_end)
+    if cursor < len(text):
+        yield cursor, len(text)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

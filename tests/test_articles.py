@@ -1,0 +1,66 @@
+"""Reading article files: exact decoding, and one clear reason for every bad file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.articles import read_article, read_articles
+
+
+def test_bom_removed_and_crlf_kept_so_offsets_match_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("\ufeffBaku\r\nMoscow".encode())
+    article = read_article(path)
+    assert article.id == "a"
+    assert article.text == "Baku\r\nMoscow"
+    assert article.text == path.open(encoding="utf-8-sig", newline="").read()
+
+
+def test_bad_files_each_get_one_reason_and_the_rest_are_read(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Baku is a city.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (tmp_path / "latin1.txt").write_bytes("Bakı café".encode("latin-1", "replace") + b"\xe9")
+    (tmp_path / "markup.html").write_text("<p> </p><br/>", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("ignored,because,suffix", encoding="utf-8")
+    articles, errors = read_articles([tmp_path], progress=False)
+    assert [a.id for a in articles] == ["good"]
+    reasons = {error.path.name: error.reason for error in errors}
+    assert set(reasons) == {"empty.txt", "binary.txt", "latin1.txt", "markup.html"}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"] and "byte" in reasons["latin1.txt"]
+    assert "markup" in reasons["markup.html"]
+    assert all(str(error).startswith(str(error.path)) for error in errors)
+
+
+def test_a_20_mb_article_is_read_and_split(tmp_path: Path) -> None:
+    from geo.passages import split_passages
+
+    sentence = "Delegations travelled from Baku to Moscow on the night train. "
+    path = tmp_path / "big.txt"
+    count = 20 * 2**20 // len(sentence) + 1
+    path.write_text("\n".join(sentence * 10 + str(i) for i in range(count // 10)), "utf-8")
+    article = read_article(path)
+    assert len(article.text) >= 20 * 2**20 * 0.99
+    passages = split_passages(article)
+    assert len(passages) > 100_000
+    last = passages[-1]
+    assert article.text[last.start : last.end] == last.text
+
+
+def test_two_thousand_articles_in_one_folder(tmp_path: Path) -> None:
+    for i in range(2000):
+        (tmp_path / f"{i:04d}.txt").write_text(f"Report {i} from Baku.", encoding="utf-8")
+    (tmp_path / "1000.txt").write_bytes(b"\xff\xfe\x00bad")
+    articles, errors = read_articles([tmp_path], progress=False)
+    assert len(articles) == 1999 and [e.path.name for e in errors] == ["1000.txt"]
+
+
+def test_same_stem_in_two_folders_is_reported_not_overwritten(tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(f"From {folder}.", encoding="utf-8")
+    articles, errors = read_articles([tmp_path / "one", tmp_path / "two"], progress=False)
+    assert [a.text for a in articles] == ["From one."]
+    assert "same article id" in errors[0].reason

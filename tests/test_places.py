@@ -1,0 +1,67 @@
+"""Resolution by document context, and the places layer."""
+
+from __future__ import annotations
+
+import json
+
+from geo.gazetteer import Gazetteer
+from geo.model import Article
+from geo.pipeline import geoparse, geoparse_article
+from geo.places import places_frame
+
+
+def resolved(text: str, gazetteer: Gazetteer) -> dict[str, str]:
+    return {m.text: m.gazetteer_id for m in geoparse(text, gazetteer=gazetteer)}
+
+
+def test_georgia_beside_armenia_is_the_country(tiny_gazetteer: Gazetteer) -> None:
+    got = resolved("Armenia and Georgia border each other.", tiny_gazetteer)
+    assert got["Georgia"] == "t:ge"
+
+
+def test_georgia_beside_atlanta_is_the_state(tiny_gazetteer: Gazetteer) -> None:
+    got = resolved("Atlanta is the capital of Georgia, in the United States.", tiny_gazetteer)
+    assert got["Georgia"] == "t:us-ga"
+
+
+def test_x_comma_y_pattern_decides(tiny_gazetteer: Gazetteer) -> None:
+    assert resolved("She grew up in Paris, Texas.", tiny_gazetteer)["Paris"] == "t:paris-tx"
+    assert resolved("She grew up in Paris.", tiny_gazetteer)["Paris"] == "t:paris"
+
+
+def test_same_name_resolves_the_same_way_throughout(tiny_gazetteer: Gazetteer) -> None:
+    mentions = geoparse("Paris, Texas is small. Paris has a courthouse.", gazetteer=tiny_gazetteer)
+    assert {m.gazetteer_id for m in mentions if m.text == "Paris"} == {"t:paris-tx"}
+
+
+def test_real_gazetteer_disambiguates_by_context(gazetteer: Gazetteer) -> None:
+    text = (
+        "Leaders from Washington and Brussels met. The BRICS summit in Kazan followed. "
+        "Armenia and Georgia watched."
+    )
+    by_text = {m.text: m for m in geoparse(text, gazetteer=gazetteer)}
+    assert by_text["Washington"].country_code == "US" and by_text["Washington"].kind == "city"
+    assert abs(by_text["Washington"].lat - 38.9) < 0.3
+    assert by_text["Kazan"].country_code == "RU"
+    assert by_text["Georgia"].country_code == "GE" and by_text["Georgia"].kind == "country"
+    for mention in by_text.values():
+        assert 0.0 <= mention.score <= 1.0
+
+
+def test_places_frame_groups_mentions_with_their_passages(tiny_gazetteer: Gazetteer) -> None:
+    article = Article("story", "Baku hosted talks. Later, Baku's mayor met Moscow.")
+    passages, mentions = geoparse_article(article, gazetteer=tiny_gazetteer)
+    frame = places_frame(mentions, passages)
+    assert list(frame["name"]) == ["Baku", "Moscow"]
+    baku = frame.iloc[0]
+    assert baku["mention_count"] == 2 and baku["articles"] == ["story"]
+    assert [m["passage"] for m in baku["mentions"]] == [
+        "Baku hosted talks.", "Later, Baku's mayor met Moscow.",
+    ]  # fmt: skip
+    for m in baku["mentions"]:
+        assert article.text[m["start"] : m["end"]] == m["text"] == "Baku"
+    assert baku.geometry.x == 49.892 and baku.geometry.y == 40.377
+    again = places_frame(list(reversed(mentions)), passages)
+    assert json.dumps(again.drop(columns="geometry").to_dict("records")) == json.dumps(
+        frame.drop(columns="geometry").to_dict("records")
+    )
