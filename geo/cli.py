@@ -185,15 +185,39 @@ def _maybe_relocate(mentions: list, args: argparse.Namespace) -> list:
 
 
 def _gazetteer_import(args: argparse.Namespace) -> int:
-    raise CommandError("gazetteer import is not wired yet")
+    from geo.geonames_dump import DumpError, import_dump
+
+    try:
+        path, count = import_dump(args.dump, args.alternate_names)
+    except DumpError as error:
+        raise CommandError(str(error)) from error
+    print(f"imported {count} places into {path}; builds now use it", file=sys.stderr)
+    return EXIT_OK
 
 
 def _gazetteer_lookup(args: argparse.Namespace) -> int:
-    raise CommandError("gazetteer lookup is not wired yet")
+    from geo.geocoders import EmbeddedGazetteer
+
+    locations = EmbeddedGazetteer().geocode(args.name, exactly_one=False) or []
+    if not locations:
+        print(f"{args.name!r} is not in the gazetteer", file=sys.stderr)
+        return EXIT_FAILED
+    for location in locations:
+        raw = location.raw
+        print(
+            f"{raw['id']:<22} {raw['name'][:30]:<30} {raw['kind']:<9} {raw['country_code'] or '--'}"
+            f" {raw['lat']:>9.4f} {raw['lon']:>10.4f} pop {raw['population']:>10}"
+            f" {'primary' if raw['primary'] else 'alternate'}"
+        )
+    return EXIT_OK
 
 
 def _gazetteer_rebuild(args: argparse.Namespace) -> int:
-    raise CommandError("gazetteer rebuild is not wired yet")
+    from geo.gazetteer import build_default_index
+
+    path = build_default_index(force=True)
+    print(f"rebuilt {path}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -166,11 +166,16 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
-def write_index(db: sqlite3.Connection, records: Iterable[tuple[Entry, Iterable[str]]]) -> int:
+def write_index(
+    db: sqlite3.Connection,
+    records: Iterable[tuple[Entry, Iterable[str]]],
+    extra_names: Iterable[tuple[str, str]] = (),
+) -> int:
     """Fill an empty database with entries and their names; returns the entry count.
 
     The entry's own name is primary; alternates that normalise to the same key are not
     repeated. Later records with an ``id`` already present are skipped (first wins).
+    ``extra_names`` are ``(entry id, alternate name)`` pairs streamed in afterwards.
     """
     db.executescript(SCHEMA)
     seen: set[str] = set()
@@ -195,6 +200,13 @@ def write_index(db: sqlite3.Connection, records: Iterable[tuple[Entry, Iterable[
         rows = [(key, count, flag) for key, flag in keys.items() if key]
         db.executemany("INSERT INTO names VALUES (?,?,?)", rows)
         longest = max(longest, *(len(key.split()) for key, _, _ in rows)) if rows else longest
+    for entry_id, alternate in extra_names:
+        key = normalize(alternate)
+        if is_latin(key):
+            db.execute(
+                "INSERT INTO names SELECT ?, rowid, 0 FROM entries WHERE id = ?", (key, entry_id)
+            )
+            longest = max(longest, len(key.split()))
     db.execute("CREATE INDEX names_key ON names (key)")
     db.execute("INSERT INTO meta VALUES ('max_name_tokens', ?)", (str(longest),))
     db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -229,25 +241,35 @@ def build_default_index(*, force: bool = False) -> Path:
         return path
     from geo import gazetteer_sources
 
+    print(f"storymap: building the gazetteer index (once) in {path.parent}", file=sys.stderr)
+    write_index_file(path, gazetteer_sources.embedded_records())
+    for stale in path.parent.glob("gazetteer-*.sqlite"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+def write_index_file(
+    path: Path,
+    records: Iterable[tuple[Entry, Iterable[str]]],
+    extra_names: Iterable[tuple[str, str]] = (),
+) -> int:
+    """Build an index file atomically: a crash leaves the previous index untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
-    print(f"storymap: building the gazetteer index (once) in {path.parent}", file=sys.stderr)
     db = sqlite3.connect(tmp)
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
-        write_index(db, gazetteer_sources.embedded_records())
+        count = write_index(db, records, extra_names)
         db.close()
         os.replace(tmp, path)
     except BaseException:
         db.close()
         tmp.unlink(missing_ok=True)
         raise
-    for stale in path.parent.glob("gazetteer-*.sqlite"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    return path
+    return count
 
 
 def iter_tsv(path: Path) -> Iterator[dict[str, str]]:

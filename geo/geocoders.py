@@ -1,0 +1,151 @@
+"""geopy's interface over our gazetteer, and opt-in online geocoding that degrades safely.
+
+``EmbeddedGazetteer`` is a geopy ``Geocoder`` like any other, so code written against
+geopy can use the offline gazetteer, and geopy's online geocoders can be swapped in.
+Online geocoding (``--geocoder nominatim``) never replaces the offline answer blindly:
+each distinct name is asked once, at most once a second (geopy's ``RateLimiter``),
+answers are cached on disk (atomic writes), and any timeout or error keeps the
+offline answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from geopy.exc import GeocoderServiceError, GeopyError
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geo.atomic import write_text
+from geo.gazetteer import Gazetteer, cache_dir
+from geo.model import Mention
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedGazetteer(Geocoder):
+    """Offline geocoding against the embedded gazetteer, with geopy's ``geocode`` API.
+
+    Candidates are ranked as the resolver ranks a name with no context: own names over
+    alternates, countries and regions over towns, more people over fewer.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gazetteer = gazetteer or Gazetteer.default()
+
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: str | Sequence[str] | None = None,
+        limit: int | None = None,
+        **_: Any,
+    ) -> Location | list[Location] | None:
+        from geo.places import _prior
+
+        codes = {country_codes} if isinstance(country_codes, str) else set(country_codes or ())
+        codes = {code.upper() for code in codes}
+        candidates = [
+            c for c in self.gazetteer.lookup(query) if not codes or c.entry.country_code in codes
+        ]
+        candidates.sort(key=lambda c: (-_prior(c), c.entry.id))
+        locations = [
+            Location(
+                ", ".join(filter(None, (c.entry.name, c.entry.country_code))),
+                (c.entry.lat, c.entry.lon),
+                dataclasses.asdict(c.entry) | {"primary": c.primary},
+            )
+            for c in candidates[: limit or None]
+        ]
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
+
+    def reverse(self, query: Any, **kwargs: Any) -> Location | None:
+        raise NotImplementedError("the embedded gazetteer answers names, not coordinates")
+
+
+def online_geocoder(
+    name: str, *, user_agent: str | None, url: str | None = None, timeout: float = 10
+) -> Geocoder:
+    """An opt-in online geocoder; ``url`` points it at another server (tests use 127.0.0.1)."""
+    if name != "nominatim":
+        raise ValueError(f"unknown online geocoder {name!r}")
+    if not user_agent:
+        raise ValueError("Nominatim needs a user agent naming your application")
+    from geopy.geocoders import Nominatim
+
+    if url:
+        scheme, _, domain = url.partition("://")
+        return Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout)
+    return Nominatim(user_agent=user_agent, timeout=timeout)
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / "online-geocoder-cache.json"
+
+
+def relocate(
+    mentions: list[Mention],
+    geocoder: Geocoder,
+    cache_path: Path,
+    *,
+    min_delay_seconds: float = 1.0,
+) -> list[Mention]:
+    """Re-place mentions with an online geocoder; on any failure keep the offline answer."""
+    try:
+        cache: dict[str, Any] = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    limited = RateLimiter(
+        geocoder.geocode,
+        min_delay_seconds=min_delay_seconds,
+        max_retries=0,
+        swallow_exceptions=False,
+    )
+    answers: dict[str, dict[str, Any] | None] = {}
+    changed = False
+    for mention in mentions:
+        key = f"{mention.name}|{mention.country_code}"
+        if key in answers:
+            continue
+        if key in cache:
+            answers[key] = cache[key]
+            continue
+        query: dict[str, Any] = {"exactly_one": True}
+        if mention.country_code:
+            query["country_codes"] = mention.country_code.lower()
+        try:
+            location = limited(mention.name, **query)
+        except (GeopyError, GeocoderServiceError, OSError) as error:
+            log.warning("online geocoding of %r failed (%s); keeping the offline answer",
+                        mention.name, error)  # fmt: skip
+            answers[key] = None
+            continue
+        answer = None
+        if location is not None:
+            raw = location.raw if isinstance(location.raw, dict) else {}
+            osm = f"nominatim:{raw.get('osm_type', '')}/{raw.get('osm_id', '')}"
+            answer = {"lat": location.latitude, "lon": location.longitude, "id": osm}
+        answers[key] = cache[key] = answer
+        changed = True
+    if changed:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(cache_path, json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True))
+    relocated = []
+    for mention in mentions:
+        answer = answers.get(f"{mention.name}|{mention.country_code}")
+        if answer:
+            mention = dataclasses.replace(
+                mention, lat=answer["lat"], lon=answer["lon"], gazetteer_id=answer["id"]
+            )
+        relocated.append(mention)
+    return relocated
