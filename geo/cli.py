@@ -221,7 +221,14 @@ def _gazetteer_rebuild(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    raise CommandError("export is not wired yet")
+    from geo.export import ExportError, export_layers
+
+    try:
+        path = export_layers(args.layers, args.format, args.out, args.layer)
+    except ExportError as error:
+        raise CommandError(str(error)) from error
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _evaluate(args: argparse.Namespace) -> int:
