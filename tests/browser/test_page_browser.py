@@ -1,0 +1,150 @@
+"""What a reader does with the page, in a real browser (Debian's Chromium)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.page import render_page, write_page
+
+from ..page_fixture import story
+from .conftest import PageSession
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page_file(tmp_path: Path) -> Path:
+    articles, passages, places, corridors, conflicts = story()
+    return write_page(render_page(places, corridors, conflicts, articles, passages), tmp_path)
+
+
+@pytest.fixture
+def session(browser, page_file: Path):
+    session = PageSession(browser, page_file)
+    yield session
+    session.close()
+
+
+def visible_counts(page) -> dict[str, int]:
+    return page.evaluate(
+        """() => {
+          const out = {};
+          for (const [name, group] of Object.entries(window.storymap.groups)) {
+            out[name] = window.storymap.map.hasLayer(group) ? group.getLayers().length : 0;
+          }
+          return out;
+        }"""
+    )
+
+
+def test_loads_offline_without_errors(session: PageSession) -> None:
+    page = session.page
+    session.screenshot("page.png")
+    assert session.errors == []
+    assert all(url.startswith("https://tile.openstreetmap.org/") for url in session.blocked)
+    assert visible_counts(page) == {"Places": 2, "Corridors": 1, "Conflicts": 1}
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert "GeoNames" in page.locator(".leaflet-control-attribution").inner_text()
+    assert page.locator(".story-legend").is_visible()
+
+
+def test_each_layer_toggle_hides_and_shows_its_features(session: PageSession) -> None:
+    page = session.page
+    for name in ("Places", "Corridors", "Conflicts"):
+        box = page.get_by_role("checkbox", name=name)
+        box.uncheck()
+        assert visible_counts(page)[name] == 0
+        box.check()
+        assert visible_counts(page)[name] > 0
+    page.get_by_role("checkbox", name="Places").uncheck()
+    assert visible_counts(page) == {"Places": 0, "Corridors": 1, "Conflicts": 1}
+
+
+def test_clicking_baku_opens_a_popup_quoting_the_passage(session: PageSession) -> None:
+    page = session.page
+    page.evaluate(
+        """() => { const s = window.storymap; s.map.setView([40.377, 49.892], 7, {animate: false});
+                   const marker = s.byKey['places:geonames-587084'].layer;
+                   marker.fire('click', {latlng: marker.getLatLng()}); }"""
+    )
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Baku" in popup.locator("h3").inner_text()
+    assert popup.locator("blockquote").first.inner_text().startswith("Leaders met in Baku")
+    assert popup.locator("mark").first.inner_text() == "Baku"
+    session.screenshot("popup.png")
+
+
+def test_a_story_passage_flies_the_map_to_its_place(session: PageSession) -> None:
+    page = session.page
+    page.locator(".story-passage", has_text="Leaders met in Baku").click()
+    page.wait_for_function(
+        "Math.abs(window.storymap.map.getCenter().lat - 40.377) < 0.5 &&"
+        " Math.abs(window.storymap.map.getCenter().lng - 49.892) < 0.5",
+        timeout=5000,
+    )
+    page.locator(".leaflet-popup-content").wait_for()
+
+
+def test_keyboard_alone_selects_a_passage(session: PageSession) -> None:
+    page = session.page
+    passage = page.locator(".story-passage", has_text="Moscow answered")
+    passage.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "Math.abs(window.storymap.map.getCenter().lat - 55.752) < 0.5", timeout=5000
+    )
+    page.locator("#story-search").focus()
+    page.keyboard.type("bak")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "Math.abs(window.storymap.map.getCenter().lat - 40.377) < 0.5", timeout=5000
+    )
+
+
+def test_export_downloads_exactly_the_visible_features(session: PageSession) -> None:
+    page = session.page
+    page.get_by_role("checkbox", name="Corridors").uncheck()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export GeoJSON").click()
+    data = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection"
+    layers = sorted(f["properties"]["layer"] for f in data["features"])
+    assert layers == ["conflicts", "places", "places"]
+    for feature in data["features"]:
+        assert feature["geometry"]["type"] in ("Point", "Polygon")
+        assert "_key" not in feature["properties"]
+
+
+def test_hostile_article_text_is_shown_not_run(session: PageSession) -> None:
+    page = session.page
+    passage = page.locator(".story-passage", has_text="Moscow answered")
+    assert "<script>window.__pwned = 1</script>" in passage.inner_text()
+    page.evaluate(
+        """() => { const m = window.storymap.byKey['places:geonames-524901'].layer;
+                   m.fire('click', {latlng: m.getLatLng()}); }"""
+    )
+    page.locator(".leaflet-popup-content").wait_for()
+    assert page.locator(".leaflet-popup-content h3").inner_text() == "Moscow <b>bold</b>"
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is None
+    assert session.dialogs == [] and session.errors == []
+
+
+def test_a_375_px_screen_shows_map_and_panel(browser, page_file: Path) -> None:
+    phone = PageSession(browser, page_file, width=375, height=812)
+    try:
+        page = phone.page
+        map_box = page.locator(".folium-map").bounding_box()
+        panel = page.locator("#story-panel").bounding_box()
+        assert map_box["width"] == 375 and panel["width"] <= 375
+        assert panel["y"] > 300  # the panel sits below the map, not over all of it
+        page.get_by_role("button", name="Story").click()
+        assert not page.locator("#story-panel").is_visible()
+        phone.screenshot("phone.png")
+        assert phone.errors == []
+    finally:
+        phone.close()

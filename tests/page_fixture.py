@@ -1,0 +1,71 @@
+"""A small hand-made story (not the seeds) for page tests, hostile text included."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from shapely.geometry import MultiLineString, Point, Polygon
+
+from geo.model import Article, Passage
+
+HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+TEXT = (
+    "Leaders met in Baku on Monday.\n"
+    f"Moscow answered {HOSTILE} quickly.\n"
+    "The North-South corridor and the Kursk region were discussed.\n"
+)
+
+
+def story() -> tuple[list[Article], list[Passage], gpd.GeoDataFrame, gpd.GeoDataFrame,
+                     gpd.GeoDataFrame]:  # fmt: skip
+    article = Article("brief", TEXT)
+    lines = TEXT.splitlines(keepends=True)
+    passages, offset = [], 0
+    for index, line in enumerate(lines):
+        text = line.rstrip("\n")
+        passages.append(Passage("brief", index, offset, offset + len(text), text))
+        offset += len(line)
+
+    def mention(passage: Passage, word: str) -> dict:
+        start = passage.start + passage.text.index(word)
+        return {"article": "brief", "start": start, "end": start + len(word), "text": word,
+                "passage": passage.text, "passage_start": passage.start}  # fmt: skip
+
+    places = gpd.GeoDataFrame(
+        [
+            {"id": "geonames-587084", "name": "Baku", "kind": "city", "country_code": "AZ",
+             "gazetteer_id": "geonames:587084", "mention_count": 1, "articles": ["brief"],
+             "mentions": [mention(passages[0], "Baku")], "score": 0.9,
+             "geometry": Point(49.892, 40.377)},
+            {"id": "geonames-524901", "name": "Moscow <b>bold</b>", "kind": "city",
+             "country_code": "RU", "gazetteer_id": "geonames:524901", "mention_count": 1,
+             "articles": ["brief"], "mentions": [mention(passages[1], "Moscow")], "score": 0.9,
+             "geometry": Point(37.616, 55.752)},
+        ],
+        geometry="geometry", crs=4326,
+    )  # fmt: skip
+    corridors = gpd.GeoDataFrame(
+        [
+            {"id": "instc", "name": "North–South corridor", "aliases": [], "kind": "corridor",
+             "waypoints": [{"name": "Moscow"}, {"name": "Baku"}, {"name": "Mumbai"}],
+             "legs": [{"from": "Moscow", "to": "Baku", "mode": "land", "length_km": 1900},
+                      {"from": "Baku", "to": "Mumbai", "mode": "sea", "length_km": 3000}],
+             "length_km": 4900, "start_date": "2000-09-12", "description": "A route.",
+             "sources": [{"publication": "Wikipedia", "url": "https://en.wikipedia.org/"}],
+             "mention_count": 1, "mentions": [mention(passages[2], "North-South corridor")],
+             "geometry": MultiLineString([[(37.6, 55.7), (49.9, 40.4)],
+                                          [(49.9, 40.4), (72.9, 19.1)]])},
+        ],
+        geometry="geometry", crs=4326,
+    )  # fmt: skip
+    conflicts = gpd.GeoDataFrame(
+        [
+            {"id": "kursk", "name": "Kursk incursion", "aliases": [], "kind": "conflict",
+             "start_date": "2024-08-06", "end_date": None, "area_km2": 1000.0,
+             "approximate": True, "description": "Approximate.",
+             "sources": [{"publication": "Reuters", "date": "2024-08-12"}],
+             "mention_count": 1, "mentions": [mention(passages[2], "Kursk region")],
+             "geometry": Polygon([(35.0, 51.0), (35.6, 51.0), (35.6, 51.4), (35.0, 51.4)])},
+        ],
+        geometry="geometry", crs=4326,
+    )  # fmt: skip
+    return [article], passages, places, corridors, conflicts
