@@ -33,12 +33,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site", type=Path, default=Path("site"), help="output folder for the page")
     build.add_argument("--tiles", default="osm", choices=["osm", "carto", "none"])
     _geocoder_options(build)
+    _demonym_option(build)
     build.set_defaults(handler=_build)
 
     geoparse = sub.add_parser("geoparse", help="print the place mentions of files or folders")
     geoparse.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     geoparse.add_argument("--jsonl", action="store_true", help="one JSON line per input file")
     _geocoder_options(geoparse)
+    _demonym_option(geoparse)
     geoparse.set_defaults(handler=_geoparse)
 
     gazetteer = sub.add_parser("gazetteer", help="build, inspect or extend the gazetteer")
@@ -65,8 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--format", choices=["lgl", "gwn"], default=None)
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--limit", type=int, default=None, help="first N documents only")
+    _demonym_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
     return parser
+
+
+def _demonym_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demonyms",
+        action="store_true",
+        help='count demonyms ("Russian", "Sri Lankans") as mentions of their place',
+    )
 
 
 def _geocoder_options(parser: argparse.ArgumentParser) -> None:
@@ -94,7 +105,9 @@ def _build(args: argparse.Namespace) -> int:
     gazetteer = Gazetteer.default()
     passages, mentions = [], []
     for article in tqdm(articles, desc="geoparsing", unit="article", disable=len(articles) < 20):
-        article_passages, article_mentions = geoparse_article(article, gazetteer=gazetteer)
+        article_passages, article_mentions = geoparse_article(
+            article, gazetteer=gazetteer, demonyms=args.demonyms
+        )
         passages.extend(article_passages)
         mentions.extend(article_mentions)
     mentions = _maybe_relocate(mentions, args)
@@ -132,7 +145,7 @@ def _geoparse(args: argparse.Namespace) -> int:
     articles, errors = _read_inputs(args.paths)
     gazetteer = Gazetteer.default()
     for article in articles:
-        _, mentions = geoparse_article(article, gazetteer=gazetteer)
+        _, mentions = geoparse_article(article, gazetteer=gazetteer, demonyms=args.demonyms)
         mentions = _maybe_relocate(mentions, args)
         if args.jsonl:
             record = {"id": article.id, "mentions": [_mention_record(m) for m in mentions]}
@@ -246,7 +259,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.limit is not None:
         documents = documents[: args.limit]
     gazetteer = Gazetteer.default()
-    result = evaluate(documents, lambda text: geoparse(text, gazetteer=gazetteer))
+    result = evaluate(
+        documents, lambda text: geoparse(text, gazetteer=gazetteer, demonyms=args.demonyms)
+    )
     result.repaired_offsets = offsets["repaired"]
     result.dropped_offsets = offsets["dropped"]
     if args.json:

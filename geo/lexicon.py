@@ -101,14 +101,26 @@ def is_first_name(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def demonym_countries() -> dict[str, str]:
-    """Demonym (normalised) → country name, from the ``countryinfo`` package."""
-    from geo.gazetteer import normalize
+    """Demonym or adjective (normalised, plurals too) → place name.
+
+    From the ``countryinfo`` package (the most populous country wins a shared demonym:
+    "American" is the United States, not American Samoa), then ``geo/data/demonyms.tsv``
+    for the forms it lacks (English, European, Sri Lankan…), which take precedence.
+    """
+    from geo.gazetteer import DATA_DIR, iter_tsv, normalize
     from geo.gazetteer_sources import _package_data
 
-    table: dict[str, str] = {}
+    ranked: dict[str, tuple[int, str]] = {}
     for path in sorted(_package_data("countryinfo").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         demonym, name = data.get("demonym"), data.get("name")
-        if demonym and name:
-            table.setdefault(normalize(demonym), name)
+        population = int(data.get("population") or 0)
+        if demonym and name and population > ranked.get(normalize(demonym), (-1, ""))[0]:
+            ranked[normalize(demonym)] = (population, name)
+    table = {key: name for key, (_, name) in ranked.items()}
+    for row in iter_tsv(DATA_DIR / "demonyms.tsv"):
+        table[normalize(row["demonym"])] = row["place"]
+    for key, name in list(table.items()):
+        if not key.endswith(("sh", "ch", "ese", "s", "x", "z")):
+            table.setdefault(key + "s", name)  # "Russians", "Israelis", "New Zealanders"
     return table

@@ -55,10 +55,34 @@ def recognise(
 ) -> list[Span]:
     """Place-name spans in ``text``, only inside ``passages`` when given, in text order."""
     ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
+    tokenised = [_tokens(text, start, end) for start, end in ranges]
+    surnames = _person_names(tokenised)
     spans: list[Span] = []
-    for start, end in ranges:
-        spans.extend(_recognise_passage(text, start, end, gazetteer, demonyms))
+    for tokens in tokenised:
+        spans.extend(_recognise_passage(text, tokens, gazetteer, demonyms, surnames))
     return spans
+
+
+def _person_names(tokenised: list[list[_Token]]) -> frozenset[str]:
+    """Surnames of the people a document names ("Rod Nelson", "Senator Moore").
+
+    News writes a person's full name once and the surname alone afterwards, so a lone
+    "Nelson" or "Moore" later in the same article is that person, not the town.
+    """
+    found: set[str] = set()
+    for tokens in tokenised:
+        for run in _runs(tokens):
+            words = [tokens[index] for index in run]
+            for position, token in enumerate(words[:-1]):
+                following = words[position + 1]
+                if not following.capital or token.possessive:
+                    continue
+                key = normalize(token.word)
+                if key in TITLES or (is_first_name(token.word) and key not in QUALIFIERS):
+                    # The name ends at the last capitalised word of the run (at most two).
+                    tail = [w for w in words[position + 1 : position + 3] if w.capital]
+                    found.add(normalize(tail[-1].word))
+    return frozenset(found)
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
@@ -119,9 +143,12 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
 
 
 def _recognise_passage(
-    text: str, start: int, end: int, gazetteer: Gazetteer, demonyms: bool
+    text: str,
+    tokens: list[_Token],
+    gazetteer: Gazetteer,
+    demonyms: bool,
+    surnames: frozenset[str],
 ) -> list[Span]:
-    tokens = _tokens(text, start, end)
     if not tokens:
         return []
     title_case = _is_title_case(tokens)
@@ -133,10 +160,11 @@ def _recognise_passage(
         while position < len(run):
             match = _longest_match(text, tokens, run, position, limit, gazetteer)
             if match is None:
-                if demonyms:
-                    span = _demonym_span(tokens[run[position]])
-                    if span is not None:
-                        spans.append(span)
+                found = _demonym_span(text, tokens, run, position) if demonyms else None
+                if found is not None:
+                    spans.append(found[0])
+                    position = found[1] + 1
+                    continue
                 if tokens[run[position]].word.casefold() in ("and", "or", "&"):
                     boundary = position + 1
                 position += 1
@@ -145,7 +173,7 @@ def _recognise_passage(
             first_token = tokens[run[position]]
             if _is_place_here(
                 text, tokens, run, (boundary, position, last), name, title_case, gazetteer
-            ):
+            ) and not _is_surname_here(text, tokens, run, (position, last), surnames, gazetteer):
                 spans.append(
                     Span(first_token.start, span_end, text[first_token.start : span_end], name)
                 )
@@ -260,6 +288,23 @@ def _is_place_here(
     return True
 
 
+def _is_surname_here(
+    text: str,
+    tokens: list[_Token],
+    run: list[int],
+    where: tuple[int, int],
+    surnames: frozenset[str],
+    gazetteer: Gazetteer,
+) -> bool:
+    """A lone word that is the surname of someone the article names, not a locative use."""
+    position, last = where
+    if position != last or normalize(tokens[run[position]].word) not in surnames:
+        return False
+    if any(c.entry.kind == "country" for c in gazetteer.lookup(tokens[run[position]].word)):
+        return False
+    return not _has_locative_cue(text, tokens, run[position])
+
+
 def _is_well_known(gazetteer: Gazetteer, name: str) -> bool:
     """Countries, continents, first-level areas, big cities and curated features."""
     for candidate in gazetteer.lookup(name):
@@ -313,8 +358,16 @@ def _is_title_case(tokens: list[_Token]) -> bool:
     return sum(t.capital for t in long_words) / len(long_words) > 0.8
 
 
-def _demonym_span(token: _Token) -> Span | None:
-    country = demonym_countries().get(normalize(token.word))
-    if country is None or not token.capital:
-        return None
-    return Span(token.start, token.end, token.word, country)
+def _demonym_span(
+    text: str, tokens: list[_Token], run: list[int], position: int
+) -> tuple[Span, int] | None:
+    """("Sri Lankan" | "Russians" span, last run position), the longer form first."""
+    table = demonym_countries()
+    for last in (position + 1, position):
+        if last >= len(run) or not tokens[run[last]].capital:
+            continue
+        start, end = tokens[run[position]].start, tokens[run[last]].end
+        place = table.get(normalize(text[start:end]))
+        if place is not None:
+            return Span(start, end, text[start:end], place), last
+    return None
