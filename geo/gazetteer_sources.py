@@ -145,6 +145,9 @@ def subdivision_records() -> Iterator[Record]:
         line.rstrip("\n").split("\t")
         for line in (root / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8")
     ]
+    abbreviations: dict[str, list[str]] = defaultdict(list)
+    for row in iter_tsv(DATA_DIR / "area_abbreviations.tsv"):
+        abbreviations[row["admin_code"]].append(row["abbreviation"])
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for line in (root / "cities" / "cities.tsv").open(encoding="utf-8"):
         cells = line.rstrip("\n").split("\t")
@@ -162,6 +165,7 @@ def subdivision_records() -> Iterator[Record]:
         code_parts = cells[2].split(".")
         country = countries[int(cells[8]) - 1] if cells[8] else code_parts[0]
         alternates = [name for name in cells[5].split("|") if name] if level == "1" else []
+        alternates += abbreviations.get(cells[2], [])
         yield (
             Entry(
                 id=f"geonames:{cells[3]}",

@@ -68,7 +68,7 @@ FUNCTION_WORDS = frozenset(
     "could may might must according one two three first second last next new old "
     "january february march april may june july august september october november "
     "december monday tuesday wednesday thursday friday saturday sunday "
-    "mr mrs ms dr st yes ok".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st yes ok".split()
 )
 
 
@@ -78,6 +78,14 @@ def is_common_word(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word.casefold(), "en") >= 4.3
+
+
+@lru_cache(maxsize=65536)
+def is_very_common_word(word: str) -> bool:
+    """Everyday words (Zipf ≥ 5.3: "man", "nice", "well") that a capital cannot make a name."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.casefold(), "en") >= 5.3
 
 
 @lru_cache(maxsize=1)
@@ -124,3 +132,19 @@ def demonym_countries() -> dict[str, str]:
         if not key.endswith(("sh", "ch", "ese", "s", "x", "z")):
             table.setdefault(key + "s", name)  # "Russians", "Israelis", "New Zealanders"
     return table
+
+
+@lru_cache(maxsize=1)
+def area_abbreviations() -> frozenset[str]:
+    """Dateline abbreviations exactly as written ("Ga.", "W.Va."), from the data file."""
+    from geo.gazetteer import DATA_DIR, iter_tsv
+
+    return frozenset(row["abbreviation"] for row in iter_tsv(DATA_DIR / "area_abbreviations.tsv"))
+
+
+@lru_cache(maxsize=1)
+def area_abbreviation_keys() -> frozenset[str]:
+    """Lookup keys of those abbreviations: their bare forms ("ga", "ill") need the period."""
+    from geo.gazetteer import normalize
+
+    return frozenset(normalize(form) for form in area_abbreviations())

@@ -24,9 +24,12 @@ from geo.lexicon import (
     MEDIA_HEADS,
     QUALIFIERS,
     TITLES,
+    area_abbreviation_keys,
+    area_abbreviations,
     demonym_countries,
     is_common_word,
     is_first_name,
+    is_very_common_word,
 )
 from geo.model import Passage, Span
 
@@ -159,19 +162,29 @@ def _recognise_passage(
         boundary = 0  # names before this run position do not qualify what follows
         while position < len(run):
             match = _longest_match(text, tokens, run, position, limit, gazetteer)
-            if match is None:
-                found = _demonym_span(text, tokens, run, position) if demonyms else None
-                if found is not None:
+            # A demonym is never the town of the same name ("Canadian", Texas; "English").
+            found = _demonym_span(text, tokens, run, position)
+            if found is not None and (match is None or match[0] <= found[1]):
+                if demonyms:
                     spans.append(found[0])
-                    position = found[1] + 1
-                    continue
+                position = found[1] + 1
+                continue
+            if match is None:
                 if tokens[run[position]].word.casefold() in ("and", "or", "&"):
                     boundary = position + 1
                 position += 1
                 continue
             last, span_end, name = match
             first_token = tokens[run[position]]
-            if _is_place_here(
+            if normalize(name) in area_abbreviation_keys():
+                span_end = _abbreviation_end(text, tokens, run[position], last == position)
+                written = text[first_token.start : span_end] if span_end is not None else ""
+                if written in area_abbreviations():
+                    spans.append(
+                        Span(first_token.start, span_end, text[first_token.start : span_end], name)
+                    )
+                    boundary = last + 1
+            elif _is_place_here(
                 text, tokens, run, (boundary, position, last), name, title_case, gazetteer
             ) and not _is_surname_here(text, tokens, run, (position, last), surnames, gazetteer):
                 spans.append(
@@ -206,7 +219,12 @@ def _longest_match(
             if name in gazetteer:
                 return last, suffix, name
         name = text[first.start : token.end]
-        if _plausible_name(name) and name in gazetteer:
+        plausible = (
+            _plausible_name(name)
+            or _is_dateline(text, first.start, token.end)
+            or any(c.entry.kind == "country" for c in gazetteer.lookup(name))  # "DPRK"
+        )
+        if plausible and name in gazetteer:
             return last, token.end, name
     return None
 
@@ -225,6 +243,17 @@ def _plausible_name(name: str) -> bool:
     """All-caps words longer than three letters are headlines or acronyms, not names."""
     letters = [ch for ch in name if ch.isalpha()]
     return not (len(letters) > 3 and all(ch.isupper() for ch in letters) and " " not in name)
+
+
+_DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-)")
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line, then a mark."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t\u00a0*_#"):
+        return False
+    return _DATELINE_END.match(text, end) is not None
 
 
 def _is_place_here(
@@ -279,6 +308,9 @@ def _is_place_here(
                 return False  # "Jordan Peterson", "Georgia Brown"
             if not _is_area(gazetteer, name):
                 return False  # "Vladimir Putin", "Kavkaz Files": part of a longer name
+    if single and not strong and is_first_name(words[0]):
+        if not _has_locative_cue(text, tokens, run[position]):
+            return False  # "George", "Webb": a person named once in full, or not at all
     if single and is_common_word(words[0]):
         sentence_start = _sentence_initial(text, first) and position == 0
         if (sentence_start or title_case) and not strong:
@@ -286,6 +318,27 @@ def _is_place_here(
         if not strong and not _has_locative_cue(text, tokens, run[position]):
             return False
     return True
+
+
+def _abbreviation_end(text: str, tokens: list[_Token], index: int, single: bool) -> int | None:
+    """End of "Ga." in "Gainesville, Ga." or of "W.Va." anywhere; None if not that use.
+
+    "Ill", "Mass" and "Pa" are words too, so a bare form never counts: it needs its
+    period, and either inner periods or a place name and a comma before it.
+    """
+    token = tokens[index]
+    if not single:
+        return None
+    end = token.end + 1 if text[token.end : token.end + 1] == "." else None
+    if token.word.endswith("."):
+        end = token.end
+    if end is None:
+        return None
+    if "." in text[token.start : end - 1]:
+        return end
+    if index > 0 and token.gap == ", " and tokens[index - 1].capital:
+        return end
+    return None
 
 
 def _is_surname_here(
@@ -306,14 +359,20 @@ def _is_surname_here(
 
 
 def _is_well_known(gazetteer: Gazetteer, name: str) -> bool:
-    """Countries, continents, first-level areas, big cities and curated features."""
+    """Countries, continents, first-level areas, big cities and curated features.
+
+    Only these keep a capitalised common word ("Reading", "Mobile") or a first name
+    ("George") a place without a locative cue such as "in". The very commonest words
+    ("Man", "Nice") need more than a city: a country, a state or a curated feature.
+    """
+    everyday = is_very_common_word(name)
     for candidate in gazetteer.lookup(name):
         entry = candidate.entry
         if not candidate.primary and entry.kind == "city":
             continue
         if entry.kind in ("country", "continent", "region", "water", "landform", "corridor"):
             return True
-        if entry.feature_code == "ADM1" or entry.population >= 100_000:
+        if entry.feature_code == "ADM1" or (entry.population >= 100_000 and not everyday):
             return True
     return False
 

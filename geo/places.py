@@ -17,6 +17,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 from shapely.geometry import Point
@@ -25,7 +26,7 @@ from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.model import Mention, Passage, Span
 
 _KIND_PRIOR = {
-    "country": 1.2,
+    "country": 1.6,
     "continent": 1.0,
     "region": 0.95,
     "water": 0.95,
@@ -65,7 +66,9 @@ def resolve(
     by_key: dict[str, list[Span]] = defaultdict(list)
     for span in spans:
         by_key[normalize(span.name)].append(span)
-    candidates = {key: gazetteer.lookup(group[0].name) for key, group in by_key.items()}
+    candidates = {
+        key: _fitting(gazetteer.lookup(group[0].name), group) for key, group in by_key.items()
+    }
     candidates = {key: found for key, found in candidates.items() if found}
 
     # Pass 1: priors only, to learn which countries and points the document is about.
@@ -112,24 +115,50 @@ def resolve(
     return mentions
 
 
+@dataclass(slots=True)
+class _Focus:
+    """Where the document is: country and admin-1 weights, and its confident points."""
+
+    countries: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    admins: dict[tuple[str, str, str], float] = field(default_factory=lambda: defaultdict(float))
+    points: list[tuple[str, float, float, float]] = field(default_factory=list)
+
+
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,4}$")
+
+
+def _fitting(found: list[Candidate], spans: list[Span]) -> list[Candidate]:
+    """Acronyms ("EU", "U.S.", "UAE") name countries, unions and states, not towns (Eu)."""
+    if not all(_ACRONYM.match(span.text) for span in spans):
+        return found
+    big = [
+        c for c in found
+        if c.entry.kind in ("country", "region", "continent") or c.entry.feature_code == "ADM1"
+    ]  # fmt: skip
+    return big or found
+
+
 def _anchors(
     first: dict[str, Candidate],
     candidates: dict[str, list[Candidate]],
     by_key: dict[str, list[Span]],
-) -> tuple[dict[str, float], list[tuple[str, float, float, float]]]:
-    """Country weights and confident points of the document (its geographic focus)."""
-    countries: dict[str, float] = defaultdict(float)
-    points: list[tuple[str, float, float, float]] = []
+) -> _Focus:
+    """The document's focus from the first, prior-only reading of its names."""
+    focus = _Focus()
     for key, best in first.items():
         entry = best.entry
         count = len(by_key[key])
         ambiguous = len({c.entry.country_code for c in candidates[key]}) > 1
         weight = (0.5 if ambiguous else 1.0) * (1.0 + math.log(count))
         if entry.country_code:
-            countries[entry.country_code] += weight
+            focus.countries[entry.country_code] += weight
+        # A state named outright, or a town every candidate of which lies in one state.
+        admins = {(c.entry.country_code, c.entry.admin1) for c in candidates[key]}
+        if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
+            focus.admins[(key, entry.country_code, entry.admin1)] += weight
         if not ambiguous and entry.kind != "continent":
-            points.append((key, entry.lat, entry.lon, weight))
-    return countries, points
+            focus.points.append((key, entry.lat, entry.lon, weight))
+    return focus
 
 
 def _containers(
@@ -156,16 +185,24 @@ def _containers(
 def _score(
     candidate: Candidate,
     key: str,
-    anchors: tuple[dict[str, float], list[tuple[str, float, float, float]]],
+    focus: _Focus,
     containers: dict[str, set[tuple[str, str]]],
 ) -> float:
     entry = candidate.entry
     score = _prior(candidate)
-    countries, points = anchors
-    total = sum(countries.values()) or 1.0
+    total = sum(focus.countries.values()) or 1.0
     if entry.country_code and entry.kind != "country":
-        score += 0.5 * countries.get(entry.country_code, 0.0) / total
-    others = [point for point in points if point[0] != key]  # a name never votes for itself
+        score += 0.5 * focus.countries.get(entry.country_code, 0.0) / total
+    if entry.admin1:
+        # Same state as the other places named: Gainesville beside Atlanta is in Georgia.
+        votes = [w for (k, cc, a1), w in focus.admins.items() if k != key]
+        same = sum(
+            w for (k, cc, a1), w in focus.admins.items()
+            if k != key and (cc, a1) == (entry.country_code, entry.admin1)
+        )  # fmt: skip
+        if votes:
+            score += 0.5 * same / sum(votes)
+    others = [point for point in focus.points if point[0] != key]  # never a vote for itself
     if others:
         nearby = sum(
             weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / 800.0)
