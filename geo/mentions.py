@@ -372,8 +372,8 @@ def _is_well_known(gazetteer: Gazetteer, name: str) -> bool:
             continue
         if entry.kind in ("country", "continent", "region", "water", "landform", "corridor"):
             return True
-        if entry.feature_code == "ADM1" or (entry.population >= 100_000 and not everyday):
-            return True
+        if entry.population >= 100_000 and (entry.feature_code == "ADM1" or not everyday):
+            return True  # a state of any size people live in; a city unless an everyday word
     return False
 
 

@@ -76,3 +76,40 @@ def test_demonyms_are_off_by_default_and_optional(gazetteer: Gazetteer) -> None:
 def test_sentence_initial_places_are_kept(gazetteer: Gazetteer) -> None:
     text = "Moscow is ready. In Baku, talks went on. Kazan hosted the summit."
     assert names(text, gazetteer) == ["Moscow", "Baku", "Kazan"]
+
+
+def test_demonym_forms_plurals_and_no_town_of_the_same_name(gazetteer: Gazetteer) -> None:
+    text = "Sri Lankan and Canadian officials spoke; Russians and Europeans listened."
+    found = recognise(text, gazetteer, demonyms=True)
+    assert [(s.text, s.name) for s in found] == [
+        ("Sri Lankan", "Sri Lanka"), ("Canadian", "Canada"),
+        ("Russians", "Russia"), ("Europeans", "Europe"),
+    ]  # fmt: skip
+    # Off by default, and "Canadian" is not the Texas town of that name either.
+    assert names(text, gazetteer) == []
+
+
+def test_surname_of_a_person_named_earlier_is_not_a_place(gazetteer: Gazetteer) -> None:
+    text = "Coach Rod Nelson spoke first. Later Nelson said the team would travel to Nelson."
+    # The lone "Nelson" is the coach; "to Nelson" is a locative use and stays a place.
+    assert names(text, gazetteer) == ["Nelson"]
+    assert text.rindex("Nelson") == recognise(text, gazetteer)[0].start
+
+
+def test_a_first_name_alone_needs_a_locative_cue(gazetteer: Gazetteer) -> None:
+    assert names("Then Patrick said the vote was fair.", gazetteer) == []
+    assert names("The family moved to Patrick last year.", gazetteer) == ["Patrick"]
+
+
+def test_state_abbreviations_in_datelines_and_addresses(gazetteer: Gazetteer) -> None:
+    text = "CHARLESTON, W.Va. — A man from Gainesville, Ga., was ill. Ill health, said Mass. Pa no."
+    assert names(text, gazetteer) == ["CHARLESTON", "W.Va.", "Gainesville", "Ga."]
+    from geo.pipeline import geoparse
+
+    states = {m.text: m.name for m in geoparse(text, gazetteer=gazetteer) if m.kind == "admin"}
+    assert states == {"W.Va.": "West Virginia", "Ga.": "Georgia"}
+
+
+def test_all_caps_words_outside_datelines_are_not_names(gazetteer: Gazetteer) -> None:
+    assert names("He said CHARLESTON was loud.", gazetteer) == []
+    assert names("The DPRK fired a missile.", gazetteer) == ["DPRK"]

@@ -65,3 +65,22 @@ def test_places_frame_groups_mentions_with_their_passages(tiny_gazetteer: Gazett
     assert json.dumps(again.drop(columns="geometry").to_dict("records")) == json.dumps(
         frame.drop(columns="geometry").to_dict("records")
     )
+
+
+def test_acronyms_resolve_to_countries_and_unions_not_towns(gazetteer: Gazetteer) -> None:
+    mentions = geoparse("The EU and the U.S. agreed.", gazetteer=gazetteer)
+    assert [(m.text, m.kind) for m in mentions] == [("EU", "region"), ("U.S.", "country")]
+
+
+def test_state_named_in_the_article_decides_between_towns(gazetteer: Gazetteer) -> None:
+    in_georgia = geoparse("Atlanta, Ga. — Police in Gainesville said.", gazetteer=gazetteer)
+    in_florida = geoparse("Miami, Fla. — Police in Gainesville said.", gazetteer=gazetteer)
+    assert {m.text: m.country_code for m in in_georgia}["Gainesville"] == "US"
+    gainesville = [m for m in in_georgia + in_florida if m.text == "Gainesville"]
+    # Gainesville, Georgia lies north-east of Atlanta; Gainesville, Florida far south.
+    assert gainesville[0].lat > 34.0 and gainesville[1].lat < 30.0
+
+
+def test_countries_are_placed_at_the_geonames_country_point(gazetteer: Gazetteer) -> None:
+    us = next(m for m in geoparse("Leaders of the United States met.", gazetteer=gazetteer))
+    assert (round(us.lat, 2), round(us.lon, 2)) == (39.76, -98.5)
