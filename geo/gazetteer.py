@@ -19,6 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -41,6 +42,7 @@ _SPACE = re.compile(r"\s+")
 _LATIN = re.compile(r"[a-z0-9' \-&,()/]+")
 
 
+@lru_cache(maxsize=1 << 18)
 def normalize(name: str) -> str:
     """The lookup key of a name: case, accents, apostrophes, dashes and periods folded.
 
@@ -78,6 +80,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._entries: dict[int, Entry] = {}
         self._membership: dict[str, bool] = {}
+        self._lookups: dict[str, tuple[Candidate, ...]] = {}
         if self.path is not None:
             self.max_name_tokens = int(self._meta("max_name_tokens"))
 
@@ -104,6 +107,9 @@ class Gazetteer:
     def lookup(self, name: str) -> list[Candidate]:
         """Every entry whose name or alternate name is ``name`` (after ``normalize``)."""
         key = normalize(name)
+        cached = self._lookups.get(key)
+        if cached is not None:
+            return list(cached)
         with self._lock:
             rows = self._db.execute(
                 "SELECT entry, is_primary FROM names WHERE key = ? ORDER BY entry", (key,)
@@ -111,7 +117,11 @@ class Gazetteer:
         best: dict[int, bool] = {}
         for rowid, primary in rows:
             best[rowid] = best.get(rowid, False) or bool(primary)
-        return [Candidate(self._entry(rowid), primary) for rowid, primary in best.items()]
+        found = tuple(Candidate(self._entry(rowid), primary) for rowid, primary in best.items())
+        if len(self._lookups) > 100_000:
+            self._lookups.clear()  # names repeat across news articles: a cache pays, bounded
+        self._lookups[key] = found
+        return list(found)
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -132,6 +142,9 @@ class Gazetteer:
             row = self._db.execute("SELECT rowid FROM entries WHERE id = ?", (gazetteer_id,))
             found = row.fetchone()
         return self._entry(found[0]) if found else None
+
+    def __bool__(self) -> bool:
+        return True  # an open gazetteer is truthy without counting its entries
 
     def __len__(self) -> int:
         with self._lock:

@@ -38,7 +38,7 @@ class EmbeddedGazetteer(Geocoder):
 
     def __init__(self, gazetteer: Gazetteer | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.gazetteer = gazetteer or Gazetteer.default()
+        self.gazetteer = Gazetteer.default() if gazetteer is None else gazetteer
 
     def geocode(
         self,

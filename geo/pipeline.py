@@ -13,7 +13,7 @@ def geoparse_article(
     article: Article, *, gazetteer: Gazetteer | None = None, demonyms: bool = False
 ) -> tuple[list[Passage], list[Mention]]:
     """The article's quotable passages and the place mentions inside them."""
-    gazetteer = gazetteer or Gazetteer.default()
+    gazetteer = Gazetteer.default() if gazetteer is None else gazetteer
     passages = split_passages(article)
     spans = recognise(article.text, gazetteer, passages=passages, demonyms=demonyms)
     mentions = resolve(spans, gazetteer, article=article.id, text=article.text)
