@@ -133,7 +133,8 @@ def main() -> int:
     results = {}
     for system in ("ours", "peer"):
         command = [sys.executable, __file__, *map(str, args.corpora), "--worker", system,
-                   "--documents", str(args.documents)] + (["--demonyms"] if args.demonyms else [])  # fmt: skip
+                   "--documents", str(args.documents)]  # fmt: skip
+        command += ["--demonyms"] if args.demonyms else []
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results[system] = json.loads(output.strip().splitlines()[-1])
 
