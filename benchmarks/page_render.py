@@ -1,0 +1,131 @@
+"""Size of the map page and its time to render in headless Chromium, seeds and 2,000 places.
+
+    python benchmarks/page_render.py [--seeds seeds] [--places 2000] [--runs 3]
+
+For each page: bytes on disk, seconds from navigation until ``window.storymap`` exists
+and every place marker is on the map, and seconds to hide and show the Places layer
+(is the page still usable?). Needs Debian's ``chromium`` and the ``test`` extra.
+Run by hand (not part of the tests); results are recorded in docs/page-benchmark.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geo.articles import read_articles
+from geo.gazetteer import Gazetteer
+from geo.layers import build_story_layers
+from geo.model import Article, Passage
+from geo.page import render_page, write_page
+from geo.pipeline import geoparse_article
+from geo.places import places_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def seeds_page(seeds: Path, out: Path) -> Path:
+    articles, _ = read_articles([seeds], progress=False)
+    gazetteer = Gazetteer.default()
+    passages, mentions = [], []
+    for article in articles:
+        found_passages, found = geoparse_article(article, gazetteer=gazetteer)
+        passages += found_passages
+        mentions += found
+    places = places_frame(mentions, passages)
+    story = build_story_layers(ROOT / "layers", gazetteer, passages, {a.id: a for a in articles})
+    html = render_page(places, story["corridors"], story["conflicts"], articles, passages)
+    return write_page(html, out)
+
+
+def synthetic_page(count: int, out: Path) -> Path:
+    """``count`` places spread over Eurasia, each quoted by one sentence of one article."""
+    rng = random.Random(7)
+    sentences, rows, offset = [], [], 0
+    for number in range(count):
+        name = f"Place {number}"
+        sentence = f"Reporters visited {name} on day {number % 365}."
+        start = offset + len("Reporters visited ")
+        rows.append({
+            "id": f"synthetic-{number}", "name": name, "kind": "city", "country_code": "",
+            "gazetteer_id": f"synthetic:{number}", "mention_count": 1 + number % 5,
+            "articles": ["synthetic"],
+            "mentions": [{"article": "synthetic", "start": start, "end": start + len(name),
+                          "text": name, "passage": sentence, "passage_start": offset}],
+            "score": 1.0,
+            "geometry": Point(rng.uniform(-10, 120), rng.uniform(10, 65)),
+        })  # fmt: skip
+        sentences.append(sentence)
+        offset += len(sentence) + 1
+    text = "\n".join(sentences)
+    article = Article("synthetic", text)
+    passages, offset = [], 0
+    for index, sentence in enumerate(sentences):
+        passages.append(Passage("synthetic", index, offset, offset + len(sentence), sentence))
+        offset += len(sentence) + 1
+    places = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+    empty = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=4326)
+    return write_page(render_page(places, empty, empty, [article], passages), out)
+
+
+def measure(page: Path, runs: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    loads, toggles = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            tab = context.new_page()
+            tab.route("**/*", lambda route: route.continue_()
+                      if route.request.url.startswith(("file:", "data:", "blob:"))
+                      else route.abort())  # fmt: skip
+            started = time.perf_counter()
+            tab.goto(page.as_uri())
+            tab.wait_for_function(
+                "window.storymap && window.storymap.groups.Places.getLayers().length > 0"
+            )
+            loads.append(time.perf_counter() - started)
+            box = tab.get_by_role("checkbox", name="Places")
+            started = time.perf_counter()
+            box.uncheck()
+            box.check()
+            tab.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
+            toggles.append(time.perf_counter() - started)
+            context.close()
+        browser.close()
+    return {"load_s": statistics.median(loads), "toggle_s": statistics.median(toggles)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--places", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        pages = {
+            "seeds": seeds_page(args.seeds, Path(folder) / "seeds"),
+            f"{args.places} synthetic places": synthetic_page(args.places, Path(folder) / "syn"),
+        }
+        print(
+            f"{'page':24} {'size KB':>9} {'render s':>9} {'toggle s':>9}  (median of {args.runs})"
+        )
+        for label, page in pages.items():
+            numbers = measure(page, args.runs)
+            size = page.stat().st_size / 1024
+            print(f"{label:24} {size:9.0f} {numbers['load_s']:9.2f} {numbers['toggle_s']:9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
