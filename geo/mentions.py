@@ -91,26 +91,22 @@ def _person_names(tokenised: list[list[_Token]]) -> frozenset[str]:
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     tokens: list[_Token] = []
     previous_end = start
+    append = tokens.append
     for match in _TOKEN.finditer(text, start, end):
         word_start, word_end = match.span()
         word = match.group()
-        possessive = bool(_POSSESSIVE.search(word)) and len(word) > 3
+        possessive = (
+            ("'" in word or "’" in word) and len(word) > 3 and bool(_POSSESSIVE.search(word))
+        )
         if possessive:
             word_end -= 2
-        elif word.endswith(".") and "." not in word[:-1]:
+        elif word[-1] == "." and "." not in word[:-1]:
             if word[:-1].casefold() not in {"st", "mt", "ft"}:
                 word_end -= 1  # a sentence period, not part of the name
         name = text[word_start:word_end]
-        tokens.append(
-            _Token(
-                start=word_start,
-                end=word_end,
-                word=name,
-                capital=name[:1].isupper(),
-                possessive=possessive,
-                gap=text[previous_end:word_start],
-            )
-        )
+        # Positional arguments: this runs for every word of every article.
+        append(_Token(word_start, word_end, name, name[:1].isupper(), possessive,
+                      text[previous_end:word_start]))  # fmt: skip
         previous_end = match.end()
     return tokens
 
