@@ -73,19 +73,20 @@ FUNCTION_WORDS = frozenset(
 
 
 @lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.casefold(), "en")
+
+
 def is_common_word(word: str) -> bool:
     """True for words an English text uses a lot (Zipf ≥ 4.3), e.g. "Reading", "Nice"."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.casefold(), "en") >= 4.3
+    return _zipf(word) >= 4.3
 
 
-@lru_cache(maxsize=65536)
 def is_very_common_word(word: str) -> bool:
     """Everyday words (Zipf ≥ 5.3: "man", "nice", "well") that a capital cannot make a name."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.casefold(), "en") >= 5.3
+    return _zipf(word) >= 5.3
 
 
 @lru_cache(maxsize=1)

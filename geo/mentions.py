@@ -59,22 +59,23 @@ def recognise(
     """Place-name spans in ``text``, only inside ``passages`` when given, in text order."""
     ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
     tokenised = [_tokens(text, start, end) for start, end in ranges]
-    surnames = _person_names(tokenised)
+    passage_runs = [(tokens, _runs(tokens)) for tokens in tokenised]
+    surnames = _person_names(passage_runs)
     spans: list[Span] = []
-    for tokens in tokenised:
-        spans.extend(_recognise_passage(text, tokens, gazetteer, demonyms, surnames))
+    for tokens, runs in passage_runs:
+        spans.extend(_recognise_passage(text, tokens, runs, gazetteer, demonyms, surnames))
     return spans
 
 
-def _person_names(tokenised: list[list[_Token]]) -> frozenset[str]:
+def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> frozenset[str]:
     """Surnames of the people a document names ("Rod Nelson", "Senator Moore").
 
     News writes a person's full name once and the surname alone afterwards, so a lone
     "Nelson" or "Moore" later in the same article is that person, not the town.
     """
     found: set[str] = set()
-    for tokens in tokenised:
-        for run in _runs(tokens):
+    for tokens, runs in passage_runs:
+        for run in runs:
             words = [tokens[index] for index in run]
             for position, token in enumerate(words[:-1]):
                 following = words[position + 1]
@@ -144,6 +145,7 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
 def _recognise_passage(
     text: str,
     tokens: list[_Token],
+    runs: list[list[int]],
     gazetteer: Gazetteer,
     demonyms: bool,
     surnames: frozenset[str],
@@ -153,7 +155,7 @@ def _recognise_passage(
     title_case = _is_title_case(tokens)
     spans: list[Span] = []
     limit = gazetteer.max_name_tokens
-    for run in _runs(tokens):
+    for run in runs:
         position = 0
         boundary = 0  # names before this run position do not qualify what follows
         while position < len(run):
@@ -173,7 +175,9 @@ def _recognise_passage(
             last, span_end, name = match
             first_token = tokens[run[position]]
             if normalize(name) in area_abbreviation_keys():
-                span_end = _abbreviation_end(text, tokens, run[position], last == position)
+                span_end = (
+                    _abbreviation_end(text, tokens, run[position]) if last == position else None
+                )
                 written = text[first_token.start : span_end] if span_end is not None else ""
                 if written in area_abbreviations():
                     spans.append(
@@ -218,7 +222,7 @@ def _longest_match(
         plausible = (
             _plausible_name(name)
             or _is_dateline(text, first.start, token.end)
-            or any(c.entry.kind == "country" for c in gazetteer.lookup(name))  # "DPRK"
+            or _names_country(gazetteer, name)  # "DPRK"
         )
         if plausible and name in gazetteer:
             return last, token.end, name
@@ -306,7 +310,7 @@ def _is_place_here(
                 return False  # "Vladimir Putin", "Kavkaz Files": part of a longer name
     if single and not strong and is_first_name(words[0]):
         if not _has_locative_cue(text, tokens, run[position]):
-            return False  # "George", "Webb": a person named once in full, or not at all
+            return False  # "Patrick said…": a person, not the town of that name
     if single and is_common_word(words[0]):
         sentence_start = _sentence_initial(text, first) and position == 0
         if (sentence_start or title_case) and not strong:
@@ -316,15 +320,13 @@ def _is_place_here(
     return True
 
 
-def _abbreviation_end(text: str, tokens: list[_Token], index: int, single: bool) -> int | None:
+def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None:
     """End of "Ga." in "Gainesville, Ga." or of "W.Va." anywhere; None if not that use.
 
     "Ill", "Mass" and "Pa" are words too, so a bare form never counts: it needs its
     period, and either inner periods or a place name and a comma before it.
     """
     token = tokens[index]
-    if not single:
-        return None
     end = token.end + 1 if text[token.end : token.end + 1] == "." else None
     if token.word.endswith("."):
         end = token.end
@@ -349,9 +351,13 @@ def _is_surname_here(
     position, last = where
     if position != last or normalize(tokens[run[position]].word) not in surnames:
         return False
-    if any(c.entry.kind == "country" for c in gazetteer.lookup(tokens[run[position]].word)):
-        return False
+    if _names_country(gazetteer, tokens[run[position]].word):
+        return False  # "Jordan" stays the country even after "Michael Jordan"
     return not _has_locative_cue(text, tokens, run[position])
+
+
+def _names_country(gazetteer: Gazetteer, name: str) -> bool:
+    return any(c.entry.kind == "country" for c in gazetteer.lookup(name))
 
 
 def _is_well_known(gazetteer: Gazetteer, name: str) -> bool:

@@ -195,13 +195,13 @@ def _score(
         score += 0.5 * focus.countries.get(entry.country_code, 0.0) / total
     if entry.admin1:
         # Same state as the other places named: Gainesville beside Atlanta is in Georgia.
-        votes = [w for (k, cc, a1), w in focus.admins.items() if k != key]
-        same = sum(
-            w for (k, cc, a1), w in focus.admins.items()
-            if k != key and (cc, a1) == (entry.country_code, entry.admin1)
-        )  # fmt: skip
+        votes = same = 0.0
+        for (other, country, admin1), weight in focus.admins.items():
+            if other != key:
+                votes += weight
+                same += weight if (country, admin1) == (entry.country_code, entry.admin1) else 0
         if votes:
-            score += 0.5 * same / sum(votes)
+            score += 0.5 * same / votes
     others = [point for point in focus.points if point[0] != key]  # never a vote for itself
     if others:
         nearby = sum(
