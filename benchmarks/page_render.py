@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -21,29 +22,22 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point
 
-from geo.articles import read_articles
-from geo.gazetteer import Gazetteer
-from geo.layers import build_story_layers
+from geo.cli import main as storymap
 from geo.model import Article, Passage
 from geo.page import render_page, write_page
-from geo.pipeline import geoparse_article
-from geo.places import places_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def seeds_page(seeds: Path, out: Path) -> Path:
-    articles, _ = read_articles([seeds], progress=False)
-    gazetteer = Gazetteer.default()
-    passages, mentions = [], []
-    for article in articles:
-        found_passages, found = geoparse_article(article, gazetteer=gazetteer)
-        passages += found_passages
-        mentions += found
-    places = places_frame(mentions, passages)
-    story = build_story_layers(ROOT / "layers", gazetteer, passages, {a.id: a for a in articles})
-    html = render_page(places, story["corridors"], story["conflicts"], articles, passages)
-    return write_page(html, out)
+    """The page ``storymap build`` writes for ``seeds`` (story layers copied, not touched)."""
+    layers = out / "layers"
+    shutil.copytree(ROOT / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
+    code = storymap(["build", "--seeds", str(seeds), "--layers", str(layers),
+                 "--site", str(out / "site")])  # fmt: skip
+    if code != 0:
+        raise SystemExit(f"storymap build failed on {seeds} (exit {code})")
+    return out / "site" / "index.html"
 
 
 def synthetic_page(count: int, out: Path) -> Path:

@@ -45,33 +45,29 @@ def _peer():
     from geotext import GeoText
 
     from geo.gazetteer import Gazetteer
-    from geo.model import Mention
+    from geo.model import Entry, Mention
 
     gazetteer = Gazetteer.default()
     GeoText("warm-up in Paris")  # geotext reads its data files on first use
-    cache: dict[str, Mention | None] = {}
+    cache: dict[str, Entry | None] = {}
 
-    def most_populous(name: str) -> Mention | None:
+    def most_populous(name: str) -> Entry | None:
         if name not in cache:
-            found = gazetteer.lookup(name)
-            best = max(found, key=lambda c: c.entry.population, default=None)
-            cache[name] = None if best is None else Mention(
-                "", 0, 0, name, best.entry.name, best.entry.lat, best.entry.lon,
-                best.entry.kind, best.entry.country_code, best.entry.id, 1.0,
-            )  # fmt: skip
+            found = [candidate.entry for candidate in gazetteer.lookup(name)]
+            cache[name] = max(found, key=lambda entry: entry.population, default=None)
         return cache[name]
 
     def geoparse(text: str) -> list[Mention]:
         found = GeoText(text)
         mentions = []
         for name in sorted(set(found.cities) | set(found.countries)):
-            place = most_populous(name)
-            if place is None:
+            entry = most_populous(name)
+            if entry is None:
                 continue
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 mentions.append(
-                    Mention("", match.start(), match.end(), name, place.name, place.lat,
-                            place.lon, place.kind, place.country_code, place.gazetteer_id, 1.0)
+                    Mention("", match.start(), match.end(), name, entry.name, entry.lat,
+                            entry.lon, entry.kind, entry.country_code, entry.id, 1.0)
                 )  # fmt: skip
         return sorted(mentions, key=lambda m: m.start)
 
