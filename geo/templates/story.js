@@ -271,14 +271,25 @@ function storyMap(map, data) {
 
   // Search: type a place name, Enter flies there.
   var input = document.getElementById("story-search"), results = document.getElementById("story-results");
-  var names = Object.keys(byKey).map(function (key) { return { key: key, name: byKey[key].feature.properties.name }; });
+  // A place is found by its gazetteer name, its aliases and every spelling the articles
+  // use ("Nakhchivan" finds Naxçıvan), with case and accents folded.
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ı/g, "i").toLowerCase();
+  }
+  var names = Object.keys(byKey).map(function (key) {
+    var props = byKey[key].feature.properties;
+    var spellings = [props.name].concat(props.aliases || [], (props.mentions || []).map(function (m) { return m.text; }));
+    return { key: key, name: props.name, terms: spellings.map(fold) };
+  });
   var active = -1;
   function renderResults() {
-    var query = input.value.trim().toLowerCase();
+    var query = fold(input.value.trim());
     results.textContent = "";
     active = -1;
     if (!query) return;
-    names.filter(function (n) { return n.name.toLowerCase().indexOf(query) !== -1; }).slice(0, 12).forEach(function (n) {
+    names.filter(function (n) {
+      return n.terms.some(function (term) { return term.indexOf(query) !== -1; });
+    }).slice(0, 12).forEach(function (n) {
       var li = el("li", null, n.name);
       li.setAttribute("role", "option");
       li.dataset.key = n.key;

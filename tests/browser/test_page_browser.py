@@ -148,3 +148,20 @@ def test_a_375_px_screen_shows_map_and_panel(browser, page_file: Path) -> None:
         assert phone.errors == []
     finally:
         phone.close()
+
+
+def test_search_finds_a_place_by_any_spelling_the_articles_use(browser, tmp_path: Path) -> None:
+    articles, passages, places, corridors, conflicts = story()
+    places.loc[places["name"] == "Baku", "name"] = "Bakı"  # the gazetteer's spelling
+    page_file = write_page(render_page(places, corridors, conflicts, articles, passages), tmp_path)
+    session = PageSession(browser, page_file)
+    try:
+        search = session.page.locator("#story-search")
+        for query in ("Baku", "baki", "BAKI"):  # the article's spelling; accents and case folded
+            search.fill(query)
+            assert session.page.locator("#story-results li").all_inner_texts() == ["Bakı"]
+        search.fill("Yerevan")
+        assert session.page.locator("#story-results li").count() == 0
+        assert session.errors == []
+    finally:
+        session.close()
