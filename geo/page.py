@@ -14,8 +14,10 @@ close the block, and the script writes it with ``textContent``.
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +49,7 @@ TILES = {
 DATA_ATTRIBUTION = (
     'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) and curated sources'
 )
+BOUNDS_PAD_DEGREES = 0.5  # the view around a lone place
 _ids_lock = threading.Lock()
 
 
@@ -81,50 +84,70 @@ def _script_json(value: Any) -> str:
     return text
 
 
-class InlineAssets(folium.MacroElement):
-    """Leaflet and jQuery CSS/JS inlined into the page header (no CDN, works from disk)."""
+class Slot(folium.MacroElement):
+    """A marker in folium's output that ``fill_slots`` replaces after rendering.
+
+    branca wraps every macro's output in a new ``Element``, whose text is compiled as a
+    Jinja2 template: whatever a macro emits is templated twice. So nothing that comes
+    from outside this package (article text, file names, layer YAML, gazetteer names,
+    geocoder replies), and no third-party asset, goes through folium: only these fixed
+    markers do, and the real content is spliced into the finished HTML in one pass.
+    """
 
     _template = Template(
-        "{% macro header(this, kwargs) %}"
-        "<style>{{ this.css }}</style>\n<script>{{ this.js }}</script>"
-        "{% endmacro %}"
+        "{% macro header(this, kwargs) %}{{ this.marker('header') }}{% endmacro %}"
+        "{% macro html(this, kwargs) %}{{ this.marker('html') }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.marker('script') }}{% endmacro %}"
     )
 
     def __init__(self) -> None:
         super().__init__()
-        self._name = "InlineAssets"
-        self.css = _package_file("leaflet", "leaflet.css")
-        self.js = "\n".join(
-            (_package_file("jquery", "jquery.min.js"), _package_file("leaflet", "leaflet.js"))
-        )
+        self._name = "StorySlot"
+
+    @staticmethod
+    def marker(part: str) -> str:
+        return f"<!--storymap-slot:{part}-->"
 
 
-class StoryMap(folium.MacroElement):
-    """The story: three toggleable layers, the passage panel, search, legend, export."""
+def fill_slots(html: str, parts: dict[str, str]) -> str:
+    """Replace each slot marker exactly once; replaced text is never scanned again."""
+    pattern = re.compile(r"<!--storymap-slot:(\w+)-->")
+    found = pattern.findall(html)
+    if sorted(found) != sorted(parts):
+        raise RuntimeError(f"page template slots {found} do not match {sorted(parts)}")
+    return pattern.sub(lambda match: parts[match.group(1)], html)
 
-    _template = Template(
-        "{% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}"
-        "{% macro html(this, kwargs) %}{{ this.panel }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }}_data = {{ this.data }};\n"
-        "{{ this.js }}\n"
-        "storyMap({{ this._parent.get_name() }}, {{ this.get_name() }}_data);"
-        "{% endmacro %}"
+
+def _assets() -> str:
+    """Leaflet and jQuery CSS/JS inlined into the page header (no CDN, works from disk)."""
+    css = _package_file("leaflet", "leaflet.css")
+    js = "\n".join(
+        (_package_file("jquery", "jquery.min.js"), _package_file("leaflet", "leaflet.js"))
     )
+    return f"<style>{_inline(css)}</style>\n<script>{_inline(js)}</script>"
 
-    def __init__(self, data: dict[str, Any], title: str) -> None:
-        super().__init__()
-        self._name = "StoryMap"
-        self.data = _script_json(data)
-        self.css = (TEMPLATES / "story.css").read_text(encoding="utf-8")
-        self.js = (TEMPLATES / "story.js").read_text(encoding="utf-8")
-        import html
 
-        self.panel = (
-            (TEMPLATES / "panel.html")
-            .read_text(encoding="utf-8")
-            .replace("{{TITLE}}", html.escape(title))
-        )
+def _inline(code: str) -> str:
+    """Our own or packaged code inside a raw-text element must not close that element."""
+    return re.sub(r"</(script|style)", r"<\\/\1", code, flags=re.IGNORECASE)
+
+
+def _story_parts(data: dict[str, Any], map_name: str) -> dict[str, str]:
+    """Header, body and script of the story: untrusted text only as escaped JSON."""
+    css = (TEMPLATES / "story.css").read_text(encoding="utf-8")
+    js = (TEMPLATES / "story.js").read_text(encoding="utf-8")
+    panel = (TEMPLATES / "panel.html").read_text(encoding="utf-8")
+    return {
+        "header": (
+            f"{_assets()}\n<style>{_inline(css)}</style>\n"
+            f'<script type="application/json" id="storymap-data">{_script_json(data)}</script>'
+        ),
+        "html": panel,
+        "script": (
+            f'var storymap_data = JSON.parse(document.getElementById("storymap-data").text);\n'
+            f"{_inline(js)}\nstoryMap({map_name}, storymap_data);"
+        ),
+    }
 
 
 def story_data(
@@ -184,6 +207,11 @@ def _bounds(places: gpd.GeoDataFrame, *others: gpd.GeoDataFrame) -> list[list[fl
     maxy = max(f.total_bounds[3] for f in frames)
     if any(math.isnan(v) for v in (minx, miny, maxx, maxy)):
         return None
+    # One place (or places on one spot) has no extent: Leaflet would zoom to NaN.
+    pad = BOUNDS_PAD_DEGREES
+    if maxx - minx < pad and maxy - miny < pad:
+        minx, maxx = max(-180.0, minx - pad), min(180.0, maxx + pad)
+        miny, maxy = max(-85.0, miny - pad), min(85.0, maxy + pad)
     return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
 
 
@@ -207,18 +235,21 @@ def render_page(
         )  # fmt: skip
         fmap.default_js = []
         fmap.default_css = []
-        fmap.get_root().title = title
-        fmap.add_child(InlineAssets())
+        fmap.get_root().title = Slot.marker("title")
         if tiles != "none":
             url, attribution = TILES[tiles]
             folium.TileLayer(url, attr=attribution, name="Base map", max_zoom=19).add_to(fmap)
         bounds = _bounds(places, corridors, conflicts)
         if bounds:
             fmap.fit_bounds(bounds)
-        data = story_data(places, corridors, conflicts, articles, passages)
-        data["attribution"] = DATA_ATTRIBUTION
-        fmap.add_child(StoryMap(data, title))
-        return fmap.get_root().render()
+        fmap.add_child(Slot())
+        page = fmap.get_root().render()
+    data = story_data(places, corridors, conflicts, articles, passages)
+    data["attribution"] = DATA_ATTRIBUTION
+    data["title"] = title
+    parts = _story_parts(data, fmap.get_name())
+    parts["title"] = html.escape(title)
+    return fill_slots(page, parts)
 
 
 def write_page(html: str, site_dir: Path) -> Path:

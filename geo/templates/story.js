@@ -20,6 +20,9 @@ function storyMap(map, data) {
     return node;
   }
 
+  // Leaflet writes a string tooltip as HTML; an element keeps names as plain text.
+  function textTip(text) { return el("span", null, text); }
+
   function quote(mention) {
     var block = el("blockquote");
     var passage = mention.passage || mention.text;
@@ -110,7 +113,7 @@ function storyMap(map, data) {
       radius: Math.min(22, 4 + 2.5 * Math.sqrt(p.mention_count || 1)),
       color: "#ffffff", weight: 1.5, fillColor: KIND_COLOURS[p.kind] || "#333", fillOpacity: 0.85
     });
-    marker.bindTooltip(p.name, { direction: "top" });
+    marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
   });
 
@@ -135,7 +138,7 @@ function storyMap(map, data) {
         }));
       }
     });
-    group.bindTooltip(feature.properties.name, { sticky: true });
+    group.bindTooltip(textTip(feature.properties.name), { sticky: true });
     register("corridors", feature, group);
   });
 
@@ -143,7 +146,7 @@ function storyMap(map, data) {
   (data.layers.conflicts.features || []).forEach(function (feature) {
     var area = L.geoJSON(feature, { style: { color: "#b2182b", weight: 2, fillColor: "#ef8a62", fillOpacity: 0.3,
       dashArray: feature.properties.approximate ? "4 4" : null } });
-    area.bindTooltip(feature.properties.name, { sticky: true });
+    area.bindTooltip(textTip(feature.properties.name), { sticky: true });
     register("conflicts", feature, area);
   });
 
@@ -235,6 +238,7 @@ function storyMap(map, data) {
     if (items.length && items[0].scrollIntoView) items[0].scrollIntoView({ block: "nearest" });
   }
 
+  document.getElementById("story-title").textContent = data.title || "";
   var container = document.getElementById("story-articles");
   var fragment = document.createDocumentFragment();
   data.articles.forEach(function (article) {

@@ -165,3 +165,30 @@ def test_search_finds_a_place_by_any_spelling_the_articles_use(browser, tmp_path
         assert session.errors == []
     finally:
         session.close()
+
+
+def test_hostile_names_in_tooltips_are_text(browser, tmp_path: Path) -> None:
+    """Leaflet writes string tooltips as HTML; names from YAML or a gazetteer must not run."""
+    articles, passages, places, corridors, conflicts = story()
+    hostile = '<img src=x onerror="window.__pwned = 3">'
+    places.loc[places["name"] == "Baku", "name"] = hostile
+    corridors.loc[0, "name"] = hostile
+    conflicts.loc[0, "name"] = hostile
+    page_file = write_page(render_page(places, corridors, conflicts, articles, passages), tmp_path)
+    session = PageSession(browser, page_file)
+    try:
+        page = session.page
+        shown = page.evaluate(
+            """() => Object.values(window.storymap.byKey).map(item => {
+                 item.layer.openTooltip(item.layer.getLatLng ? item.layer.getLatLng()
+                                        : item.layer.getBounds().getCenter());
+                 const tip = item.layer.getTooltip();
+                 return tip ? tip.getElement().textContent : null; })"""
+        )
+        page.wait_for_timeout(200)
+        session.screenshot("hostile-tooltips.png")
+        assert shown.count(hostile) == 3
+        assert page.locator(".leaflet-tooltip img").count() == 0
+        assert page.evaluate("window.__pwned") is None and session.dialogs == []
+    finally:
+        session.close()
