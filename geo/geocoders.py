@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,24 @@ def default_cache_path() -> Path:
     return cache_dir() / "online-geocoder-cache.json"
 
 
+def valid_answer(answer: Any) -> bool:
+    """A reply we may put on the map: finite latitude within ±90, longitude within ±180."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("id"), str):
+        return False
+    lat, lon = answer.get("lat"), answer.get("lon")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+        return False
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def _raw_point(raw: dict[str, Any]) -> dict[str, Any]:
+    """The reply's own coordinates: geopy wraps a longitude of 400 to 40, hiding the error."""
+    try:
+        return {"lat": float(raw.get("lat", 0)), "lon": float(raw.get("lon", 0))}
+    except (TypeError, ValueError):
+        return {"lat": math.nan, "lon": math.nan}
+
+
 def relocate(
     mentions: list[Mention],
     geocoder: Geocoder,
@@ -104,6 +123,8 @@ def relocate(
     try:
         cache: dict[str, Any] = json.loads(cache_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        cache = {}
+    if not isinstance(cache, dict):
         cache = {}
     limited = RateLimiter(
         geocoder.geocode,
@@ -117,7 +138,7 @@ def relocate(
         key = f"{mention.name}|{mention.country_code}"
         if key in answers:
             continue
-        if key in cache:
+        if key in cache and (cache[key] is None or valid_answer(cache[key])):
             answers[key] = cache[key]
             continue
         query: dict[str, Any] = {"exactly_one": True}
@@ -125,7 +146,8 @@ def relocate(
             query["country_codes"] = mention.country_code.lower()
         try:
             location = limited(mention.name, **query)
-        except (GeopyError, GeocoderServiceError, OSError) as error:
+        except (GeopyError, GeocoderServiceError, OSError, ValueError) as error:
+            # ValueError: geopy refuses a reply whose latitude is outside ±90
             log.warning("online geocoding of %r failed (%s); keeping the offline answer",
                         mention.name, error)  # fmt: skip
             answers[key] = None
@@ -135,6 +157,11 @@ def relocate(
             raw = location.raw if isinstance(location.raw, dict) else {}
             osm = f"nominatim:{raw.get('osm_type', '')}/{raw.get('osm_id', '')}"
             answer = {"lat": location.latitude, "lon": location.longitude, "id": osm}
+            if not valid_answer(answer) or not valid_answer({**answer, **_raw_point(raw)}):
+                log.warning("online geocoder placed %r at %r, %r; keeping the offline answer",
+                            mention.name, answer["lat"], answer["lon"])  # fmt: skip
+                answers[key] = None
+                continue
         answers[key] = cache[key] = answer
         changed = True
     if changed:

@@ -23,6 +23,7 @@ def mention(name: str, cc: str, lat: float = 0.0, lon: float = 0.0) -> Mention:
 class FakeNominatim(BaseHTTPRequestHandler):
     calls: list[dict[str, list[str]]] = []
     mode = "ok"
+    coordinates = ("40.4093", "49.8671")
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         query = parse_qs(urlparse(self.path).query)
@@ -33,7 +34,8 @@ class FakeNominatim(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
-        answer = [{"lat": "40.4093", "lon": "49.8671", "display_name": "Bakı, Azərbaycan",
+        lat, lon = FakeNominatim.coordinates
+        answer = [{"lat": lat, "lon": lon, "display_name": "Bakı, Azərbaycan",
                    "osm_type": "relation", "osm_id": 3545326}]  # fmt: skip
         body = json.dumps(answer if query["q"][0] == "Baku" else []).encode()
         try:
@@ -52,6 +54,7 @@ class FakeNominatim(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     FakeNominatim.calls = []
     FakeNominatim.mode = "ok"
+    FakeNominatim.coordinates = ("40.4093", "49.8671")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -106,3 +109,45 @@ def test_requests_are_rate_limited_to_one_per_second(
 def test_nominatim_needs_a_user_agent() -> None:
     with pytest.raises(ValueError, match="user agent"):
         online_geocoder("nominatim", user_agent=None)
+
+
+@pytest.mark.parametrize(
+    "coordinates", [("999", "49.8"), ("40.4", "400"), ("nan", "49.8"), ("40.4", "inf")]
+)
+@pytest.mark.filterwarnings("ignore:Latitude normalization")
+def test_replies_off_the_globe_fall_back_to_the_offline_answer(
+    server: str, tmp_path: Path, coordinates: tuple[str, str]
+) -> None:
+    FakeNominatim.coordinates = coordinates
+    geocoder = online_geocoder("nominatim", user_agent="tests", url=server)
+    mentions = [mention("Baku", "AZ", 40.0, 49.0)]
+    cache = tmp_path / "c.json"
+    assert relocate(mentions, geocoder, cache, min_delay_seconds=0) == mentions
+    assert "Baku|AZ" not in (json.loads(cache.read_text()) if cache.exists() else {})
+
+
+def test_a_tampered_cache_entry_is_asked_again_not_used(server: str, tmp_path: Path) -> None:
+    cache = tmp_path / "c.json"
+    bad = {"lat": 999, "lon": 0, "id": "nominatim:node/1"}
+    cache.write_text(json.dumps({"Baku|AZ": bad}), encoding="utf-8")
+    geocoder = online_geocoder("nominatim", user_agent="tests", url=server)
+    out = relocate([mention("Baku", "AZ")], geocoder, cache, min_delay_seconds=0)
+    assert (out[0].lat, out[0].lon) == (40.4093, 49.8671)
+
+
+@pytest.mark.filterwarnings("ignore:Latitude normalization")
+def test_cli_with_a_reply_at_latitude_999_builds_with_offline_places(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from geo.cli import main
+
+    monkeypatch.setattr("geo.geocoders.default_cache_path", lambda: tmp_path / "online.json")
+    FakeNominatim.coordinates = ("999", "49.8")
+    article = tmp_path / "talks.txt"
+    article.write_text("Leaders met in Baku on Monday.\n", encoding="utf-8")
+    argv = ["geoparse", str(article), "--jsonl", "--geocoder", "nominatim"]
+    code = main([*argv, "--user-agent", "tests", "--nominatim-url", server])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Traceback" not in err
+    baku = json.loads(out)["mentions"][0]
+    assert abs(baku["lat"] - 40.38) < 0.2 and baku["gazetteer_id"].startswith("geonames:")
