@@ -7,10 +7,13 @@ they are (``open(path, encoding="utf-8-sig", newline="").read()`` gives the same
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from geo.atomic import kind_of_file
 from geo.model import Article, InputError
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -27,40 +30,91 @@ class ArticleError(Exception):
         self.reason = reason
 
 
-def find_article_files(paths: Iterable[Path]) -> list[Path]:
+def find_article_files(
+    paths: Iterable[Path], *, follow_symlinks: bool = False
+) -> tuple[list[Path], list[InputError]]:
     """Files named directly, plus the article files directly inside named folders.
 
     Folders are not searched recursively (a story is one flat folder), hidden files are
-    skipped, and the order is by name, so builds are reproducible.
+    skipped, and the order is by name, so builds are reproducible. Only regular files are
+    articles: a FIFO would block the build forever and a device has no end, so anything
+    else is skipped with its reason. A symbolic link inside a folder is followed only when
+    it leads to a file inside that folder (or always, with ``follow_symlinks``), so a
+    link to ``/etc/passwd`` dropped among the articles is never published.
     """
     found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    child
-                    for child in path.iterdir()
-                    if child.suffix.lower() in SUFFIXES
-                    and not child.name.startswith(".")
-                    and not child.is_dir()
-                )
-            )
+    skipped: list[InputError] = []
+
+    def consider(path: Path, reason: str | None) -> None:
+        if reason:
+            skipped.append(InputError(path, reason))
         else:
             found.append(path)
-    return found
+
+    for path in paths:
+        if not path.is_dir():
+            consider(path, _not_an_article(path, follow=True))  # named by the user: followed
+            continue
+        for child in sorted(path.iterdir()):
+            if child.suffix.lower() not in SUFFIXES or child.name.startswith("."):
+                continue
+            if child.is_dir():
+                continue  # a sub-folder named like an article: folders are not searched
+            consider(child, _not_an_article(child, follow=follow_symlinks, folder=path))
+    return found, skipped
+
+
+def _not_an_article(path: Path, *, follow: bool, folder: Path | None = None) -> str | None:
+    """Why ``path`` cannot be read as an article without opening it, or None if it can."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve(strict=True)
+            if not follow and folder is not None and not target.is_relative_to(folder.resolve()):
+                return (
+                    f"is a symbolic link to {target}, outside {folder}; not followed "
+                    "(--follow-symlinks follows it)"
+                )
+            mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "is a symbolic link to nothing" if os.path.islink(path) else "does not exist"
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop
+        return f"cannot be read ({getattr(error, 'strerror', None) or error})"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not an article file"
+    if not stat.S_ISREG(mode):
+        return f"is {kind_of_file(mode)}, not a regular file; skipped without opening it"
+    return None
 
 
 def read_article(path: Path) -> Article:
-    """Read and decode one article file; raise ``ArticleError`` with a reason a user can fix."""
+    """Read and decode one article file; raise ``ArticleError`` with a reason a user can fix.
+
+    Opened without blocking and checked to be a regular file *after* opening, so a file
+    swapped for a FIFO between listing and reading cannot hang the build either.
+    """
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ArticleError(path, "is a folder, not an article file")
-        if size > MAX_BYTES:
-            raise ArticleError(path, f"too large ({size / 2**20:.0f} MiB; the limit is 64 MiB)")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except IsADirectoryError as error:
+        raise ArticleError(path, "is a folder, not an article file") from error
     except OSError as error:
         raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise ArticleError(path, "is a folder, not an article file")
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(path, f"is {kind_of_file(info.st_mode)}, not a regular file")
+            if info.st_size > MAX_BYTES:
+                raise ArticleError(
+                    path, f"too large ({info.st_size / 2**20:.0f} MiB; the limit is 64 MiB)"
+                )
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as error:
+            raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
+    if len(data) > MAX_BYTES:
+        raise ArticleError(path, "too large (it grew past 64 MiB while being read)")
     if not data.strip():
         raise ArticleError(path, "is empty")
     if b"\x00" in data[:65536]:
@@ -77,7 +131,7 @@ def read_article(path: Path) -> Article:
 
 
 def read_articles(
-    paths: Iterable[Path], *, progress: bool = True
+    paths: Iterable[Path], *, progress: bool = True, follow_symlinks: bool = False
 ) -> tuple[list[Article], list[InputError]]:
     """Read every article; each bad file becomes one ``InputError`` and the rest go on.
 
@@ -86,9 +140,8 @@ def read_articles(
     """
     from tqdm import tqdm
 
-    files = find_article_files(paths)
+    files, errors = find_article_files(paths, follow_symlinks=follow_symlinks)
     articles: list[Article] = []
-    errors: list[InputError] = []
     first_path: dict[str, Path] = {}
     for path in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 20):
         try:

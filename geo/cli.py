@@ -3,12 +3,14 @@
 Exit codes (also in the README):
   0  everything worked
   1  the command finished, but some input files were skipped (each named on stderr)
-  2  nothing useful could be done: bad arguments, no readable article, bad layer definition
+  2  nothing useful could be done: bad arguments, no readable article, bad layer definition,
+     an output that cannot be written (the message names the path); nothing was changed
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--layers", type=Path, default=Path("layers"), help="story layers folder")
     build.add_argument("--site", type=Path, default=Path("site"), help="output folder for the page")
     build.add_argument("--tiles", default="osm", choices=["osm", "carto", "none"])
+    _symlink_option(build)
     _geocoder_options(build)
     _demonym_option(build)
     build.set_defaults(handler=_build)
@@ -39,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     geoparse = sub.add_parser("geoparse", help="print the place mentions of files or folders")
     geoparse.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     geoparse.add_argument("--jsonl", action="store_true", help="one JSON line per input file")
+    _symlink_option(geoparse)
     _geocoder_options(geoparse)
     _demonym_option(geoparse)
     geoparse.set_defaults(handler=_geoparse)
@@ -52,11 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     gaz_lookup = gaz_sub.add_parser("lookup", help="list the gazetteer entries for a name")
     gaz_lookup.add_argument("name")
     gaz_lookup.set_defaults(handler=_gazetteer_lookup)
-    gaz_rebuild = gaz_sub.add_parser("rebuild", help="rebuild the cached gazetteer index")
+    gaz_rebuild = gaz_sub.add_parser(
+        "rebuild", help="rebuild the embedded gazetteer index and drop an imported dump"
+    )
     gaz_rebuild.set_defaults(handler=_gazetteer_rebuild)
 
     export = sub.add_parser("export", help="export the built layers for GIS tools")
-    export.add_argument("--format", required=True, choices=["geojson", "gpkg", "parquet", "csv"])
+    export.add_argument(
+        "--format",
+        default=None,
+        choices=["geojson", "gpkg", "parquet", "csv"],
+        help="default: from the --out extension (.geojson, .gpkg, .parquet, .csv)",
+    )
     export.add_argument("--out", required=True, type=Path)
     export.add_argument("--layer", default=None, help="places, corridors or conflicts (all)")
     export.add_argument("--layers", type=Path, default=Path("layers"))
@@ -80,6 +91,14 @@ def _demonym_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _symlink_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read symbolic links in article folders even when they lead outside the folder",
+    )
+
+
 def _geocoder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--geocoder",
@@ -96,12 +115,15 @@ def _build(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from geo.gazetteer import Gazetteer
-    from geo.layers import LayerError, build_story_layers, write_geojson
-    from geo.page import render_page, write_page
+    from geo.layers import LayerError, build_story_layers
+    from geo.page import render_page
     from geo.pipeline import geoparse_article
     from geo.places import places_frame
 
-    articles, errors = _read_inputs([args.seeds])
+    for folder in (args.layers, args.site):
+        if folder.exists() and not folder.is_dir():
+            raise CommandError(f"{folder}: is not a folder")
+    articles, errors = _read_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
     gazetteer = Gazetteer.default()
     passages, mentions = [], []
     for article in tqdm(articles, desc="geoparsing", unit="article", disable=len(articles) < 20):
@@ -122,10 +144,8 @@ def _build(args: argparse.Namespace) -> int:
         places, story["corridors"], story["conflicts"], articles, passages, tiles=args.tiles
     )
 
-    outputs = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}
-    for name, frame in outputs.items():
-        write_geojson(frame, args.layers / f"{name}.geojson")
-    page = write_page(html, args.site)
+    layers = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}
+    page = _publish_build(layers, html, args.layers, args.site)
     print(
         f"{len(articles)} articles, {len(mentions)} mentions, {len(places)} places, "
         f"{len(story['corridors'])} corridors, {len(story['conflicts'])} conflicts",
@@ -135,6 +155,32 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
+def _publish_build(frames: dict, html: str, layers_dir: Path, site_dir: Path) -> Path:
+    """Check all three layers, then publish them and the page together (all or nothing)."""
+    from functools import partial
+
+    from geo.atomic import write_text
+    from geo.layers import LayerError, validate_layer, write_geojson
+    from geo.publish import Output, PublishError, publish
+
+    try:
+        for name, frame in frames.items():
+            validate_layer(frame, str(layers_dir / f"{name}.geojson"))
+    except LayerError as error:
+        raise CommandError(f"{error}; nothing was written") from error
+    page = site_dir / "index.html"
+    outputs = [
+        *(Output(layers_dir / f"{name}.geojson", partial(write_geojson, frame))
+          for name, frame in frames.items()),
+        Output(page, partial(write_text, text=html)),
+    ]  # fmt: skip
+    try:
+        publish(layers_dir, outputs)
+    except PublishError as error:
+        raise CommandError(str(error)) from error
+    return page
+
+
 def _geoparse(args: argparse.Namespace) -> int:
     """One JSON line (``--jsonl``) or one readable block per input file, in path order."""
     import json
@@ -142,7 +188,7 @@ def _geoparse(args: argparse.Namespace) -> int:
     from geo.gazetteer import Gazetteer
     from geo.pipeline import geoparse_article
 
-    articles, errors = _read_inputs(args.paths)
+    articles, errors = _read_inputs(args.paths, follow_symlinks=args.follow_symlinks)
     gazetteer = Gazetteer.default()
     for article in articles:
         _, mentions = geoparse_article(article, gazetteer=gazetteer, demonyms=args.demonyms)
@@ -169,14 +215,14 @@ def _mention_record(mention) -> dict:
     return record
 
 
-def _read_inputs(paths: Sequence[Path]) -> tuple[list, list]:
+def _read_inputs(paths: Sequence[Path], *, follow_symlinks: bool = False) -> tuple[list, list]:
     """Read every article; name each bad file on stderr; fail only when none is readable."""
     from geo.articles import read_articles
 
-    missing = [path for path in paths if not path.exists()]
+    missing = [path for path in paths if not os.path.lexists(path)]
     if missing:
         raise CommandError(f"{missing[0]}: no such file or folder")
-    articles, errors = read_articles(paths)
+    articles, errors = read_articles(paths, follow_symlinks=follow_symlinks)
     for error in errors:
         print(f"storymap: skipped {error}", file=sys.stderr)
     if not articles:
@@ -226,10 +272,17 @@ def _gazetteer_lookup(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_rebuild(args: argparse.Namespace) -> int:
-    from geo.gazetteer import build_default_index
+    """Back to the embedded gazetteer: rebuild its index and drop an imported dump."""
+    from geo.gazetteer import build_default_index, remove_imported_index
 
     path = build_default_index(force=True)
+    removed = remove_imported_index()
     print(f"rebuilt {path}", file=sys.stderr)
+    if removed:
+        print(
+            f"removed the imported gazetteer {removed}; builds use the embedded one",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -278,8 +331,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"storymap: error: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (``storymap … | head``): stop quietly, as the Python docs
+        # recommend, pointing stdout at devnull so the exit flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_SKIPPED
+    except OSError as error:
+        print(f"storymap: error: {_os_error(error)}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+
+
+def _os_error(error: OSError) -> str:
+    """``path: reason`` for a failed file operation (read-only folder, full disk, …)."""
+    reason = error.strerror or str(error)
+    paths = [p for p in (error.filename, error.filename2) if p is not None]
+    if not paths:
+        return reason
+    return f"{' → '.join(os.fsdecode(p) for p in paths)}: {reason}"
 
 
 if __name__ == "__main__":

