@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
+LAYERS = ("places", "corridors", "conflicts")  # the build's outputs, with site/index.html
 
 
 class CommandError(Exception):
@@ -120,9 +121,7 @@ def _build(args: argparse.Namespace) -> int:
     from geo.pipeline import geoparse_article
     from geo.places import places_frame
 
-    for folder in (args.layers, args.site):
-        if folder.exists() and not folder.is_dir():
-            raise CommandError(f"{folder}: is not a folder")
+    _check_outputs(args.layers, args.site)  # before the work, not after it
     articles, errors = _read_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
     gazetteer = Gazetteer.default()
     passages, mentions = [], []
@@ -155,6 +154,22 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
+def _output_paths(layers_dir: Path, site_dir: Path) -> list[Path]:
+    return [*(layers_dir / f"{name}.geojson" for name in LAYERS), site_dir / "index.html"]
+
+
+def _check_outputs(layers_dir: Path, site_dir: Path) -> None:
+    from geo.publish import PublishError, check_targets
+
+    for folder in (layers_dir, site_dir):
+        if folder.exists() and not folder.is_dir():
+            raise CommandError(f"{folder}: is not a folder")
+    try:
+        check_targets(_output_paths(layers_dir, site_dir))
+    except PublishError as error:
+        raise CommandError(str(error)) from error
+
+
 def _publish_build(frames: dict, html: str, layers_dir: Path, site_dir: Path) -> Path:
     """Check all three layers, then publish them and the page together (all or nothing)."""
     from functools import partial
@@ -164,21 +179,18 @@ def _publish_build(frames: dict, html: str, layers_dir: Path, site_dir: Path) ->
     from geo.publish import Output, PublishError, publish
 
     try:
-        for name, frame in frames.items():
-            validate_layer(frame, str(layers_dir / f"{name}.geojson"))
+        for name in LAYERS:
+            validate_layer(frames[name], str(layers_dir / f"{name}.geojson"))
     except LayerError as error:
         raise CommandError(f"{error}; nothing was written") from error
-    page = site_dir / "index.html"
-    outputs = [
-        *(Output(layers_dir / f"{name}.geojson", partial(write_geojson, frame))
-          for name, frame in frames.items()),
-        Output(page, partial(write_text, text=html)),
-    ]  # fmt: skip
+    paths = _output_paths(layers_dir, site_dir)
+    writers = [*(partial(write_geojson, frames[name]) for name in LAYERS)]
+    writers.append(partial(write_text, text=html))
     try:
-        publish(layers_dir, outputs)
+        publish(layers_dir, [Output(p, w) for p, w in zip(paths, writers, strict=True)])
     except PublishError as error:
         raise CommandError(str(error)) from error
-    return page
+    return paths[-1]
 
 
 def _geoparse(args: argparse.Namespace) -> int:
@@ -327,7 +339,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at interpreter exit
+        return code
     except CommandError as error:
         print(f"storymap: error: {error}", file=sys.stderr)
         return EXIT_FAILED

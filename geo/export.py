@@ -2,6 +2,10 @@
 
 Nested properties (mentions, sources, waypoints) are lists and dicts in our GeoJSON; the
 formats with flat columns get them as JSON text, so nothing is lost on the way.
+
+The format follows the ``--out`` extension; a ``--format`` that contradicts it is refused
+rather than writing GeoPackage bytes into ``x.geojson``. The output is only ever created
+or replaced as a regular file: a device, FIFO, folder or symlink at ``--out`` is refused.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely.errors
 
-from geo.atomic import write_text
+from geo.atomic import NotReplaceable, check_replaceable, write_text
 from geo.layers import LAYER_NAMES, read_geojson, to_feature_collection
 
 FORMATS = ("geojson", "gpkg", "parquet", "csv")
+EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
+              ".parquet": "parquet", ".geoparquet": "parquet", ".csv": "csv"}  # fmt: skip
 
 
 class ExportError(Exception):
@@ -36,10 +43,46 @@ def load_layers(layers_dir: Path, layer: str | None = None) -> dict[str, gpd.Geo
             if layer:
                 raise ExportError(f"{path}: not built yet (run storymap build first)")
             continue
-        frames[name] = read_geojson(path)
+        frames[name] = _read_layer(path)
     if not frames:
         raise ExportError(f"{layers_dir}: no built layers (run storymap build first)")
     return frames
+
+
+def _read_layer(path: Path) -> gpd.GeoDataFrame:
+    """A built layer, or one line saying it is damaged (truncated by a full disk, edited)."""
+    try:
+        return read_geojson(path)
+    except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.ShapelyError) as e:
+        detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ExportError(
+            f"{path}: is not a complete GeoJSON layer ({detail}); run storymap build again"
+        ) from e
+
+
+def output_format(out: Path, fmt: str | None) -> str:
+    """The format to write: ``fmt`` when it agrees with ``out``'s extension, else refused."""
+    implied = EXTENSIONS.get(out.suffix.lower())
+    if fmt is not None and fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if implied is None:
+        known = ", ".join(EXTENSIONS)
+        raise ExportError(f"{out}: unknown extension {out.suffix!r}; use one of {known}")
+    if fmt is not None and fmt != implied:
+        raise ExportError(
+            f"{out}: --format {fmt} does not match the extension {out.suffix!r} ({implied})"
+        )
+    return implied
+
+
+def check_output(out: Path) -> None:
+    """Only a missing path or a regular file may become the export."""
+    try:
+        check_replaceable(out)
+    except NotReplaceable as error:
+        raise ExportError(str(error)) from error
+    if out.parent.exists() and not out.parent.is_dir():
+        raise ExportError(f"{out.parent}: is not a folder")
 
 
 def flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -53,10 +96,20 @@ def flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def export_layers(layers_dir: Path, fmt: str, out: Path, layer: str | None = None) -> Path:
-    """Write ``out`` atomically in ``fmt``; all layers (one table each in GeoPackage)."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+def export_layers(layers_dir: Path, fmt: str | None, out: Path, layer: str | None = None) -> Path:
+    """Write ``out`` atomically; all layers (one table each in GeoPackage).
+
+    ``fmt`` None takes the format from ``out``'s extension. A build killed while
+    publishing is completed first, so the export never mixes two builds.
+    """
+    from geo.publish import PublishError, settle
+
+    check_output(out)
+    fmt = output_format(out, fmt)
+    try:
+        settle(layers_dir)
+    except PublishError as error:
+        raise ExportError(str(error)) from error
     frames = load_layers(layers_dir, layer)
     if fmt == "geojson":
         features = []
@@ -94,6 +147,7 @@ def export_layers(layers_dir: Path, fmt: str, out: Path, layer: str | None = Non
                 table.loc[~points, ["lat", "lon"]] = None
                 table["wkt"] = merged.geometry.to_wkt()
                 table.to_csv(tmp, index=False)
+        check_output(out)  # again, just before replacing: it may have changed meanwhile
         os.replace(tmp, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -56,13 +56,11 @@ class Output:
 
 def publish(lock_dir: Path, outputs: Sequence[Output], *, timeout: float | None = None) -> None:
     """Write every output, then make them visible together (see the module docstring)."""
-    for output in outputs:
-        _check_target(output.path)
+    check_targets([output.path for output in outputs])
     with locked(lock_dir, timeout=timeout) as started:
         recover(lock_dir)
         clean_stale(lock_dir, [output.path for output in outputs], before=started)
-        for output in outputs:
-            _check_target(output.path)  # again: the lock may have been a long wait
+        check_targets([output.path for output in outputs])  # again, after the wait
         staged = _stage(outputs)
         _commit(lock_dir, staged)
 
@@ -134,6 +132,12 @@ def clean_stale(lock_dir: Path, finals: Sequence[Path], *, before: float) -> lis
     return removed
 
 
+def check_targets(paths: Sequence[Path]) -> None:
+    """Refuse outputs whose folder is a file, or whose path holds a link, FIFO, device…"""
+    for path in paths:
+        _check_target(path)
+
+
 def _check_target(path: Path) -> None:
     if path.parent.exists() and not path.parent.is_dir():
         raise PublishError(f"{path.parent}: is not a folder")
@@ -156,7 +160,11 @@ def _stage(outputs: Sequence[Output]) -> list[tuple[Path, Path]]:
             output.path.parent.mkdir(parents=True, exist_ok=True)
             path = output.path.with_name(f".{output.path.name}.{token}{_STAGED}")
             staged.append((path, output.path))
-            output.write(path)
+            try:
+                output.write(path)
+            except OSError as error:  # a full disk, a read-only folder: name the output
+                reason = error.strerror or str(error)
+                raise PublishError(f"{output.path}: cannot be written ({reason})") from error
         for folder in {final.parent for _, final in staged}:
             fsync_dir(folder)
     except BaseException:
