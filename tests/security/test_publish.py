@@ -143,10 +143,18 @@ def test_concurrent_publishers_never_mix_and_readers_under_the_lock_see_one_buil
 
 def test_stale_temp_files_of_killed_runs_are_cleaned_and_nothing_else(old: Path) -> None:
     layers, site = old / "layers", old / "site"
-    ours = [layers / ".places.geojson.123-abcd.staged", layers / ".corridors.geojson.x1.tmp",
-            layers / "..conflicts.geojson.9-ff.staged.k2.tmp", site / ".index.html.77.tmp"]  # fmt: skip
-    theirs = [layers / ".notes.tmp", layers / "keep.staged", site / ".index.htm.1.tmp",
-              layers / "places.geojson.bak"]  # fmt: skip
+    ours = [
+        layers / ".places.geojson.123-abcd.staged",
+        layers / ".corridors.geojson.x1.tmp",
+        layers / "..conflicts.geojson.9-ff.staged.k2.tmp",
+        site / ".index.html.77.tmp",
+    ]
+    theirs = [
+        layers / ".notes.tmp",
+        layers / "keep.staged",
+        site / ".index.htm.1.tmp",
+        layers / "places.geojson.bak",
+    ]
     for path in (*ours, *theirs):
         path.write_text("left over", encoding="utf-8")
         os.utime(path, (time.time() - 60, time.time() - 60))
@@ -196,7 +204,8 @@ def project(tmp_path: Path) -> Path:
     for story, text in ARTICLES.items():
         (tmp_path / f"seeds-{story}").mkdir()
         (tmp_path / f"seeds-{story}" / f"{story}.txt").write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "layers", tmp_path / "layers", ignore=shutil.ignore_patterns("*.geojson"))
+    definitions_only = shutil.ignore_patterns("*.geojson")
+    shutil.copytree(REPO / "layers", tmp_path / "layers", ignore=definitions_only)
     return tmp_path
 
 
@@ -258,8 +267,9 @@ def test_a_layer_that_fails_validation_writes_nothing(
 def test_concurrent_real_builds_never_mix(project: Path) -> None:
     for _ in range(3):
         runs = [
-            subprocess.Popen([sys.executable, "-m", "geo", *_build_args(project, story)],
-                             stderr=subprocess.PIPE)  # fmt: skip
+            subprocess.Popen(
+                [sys.executable, "-m", "geo", *_build_args(project, story)], stderr=subprocess.PIPE
+            )  # fmt: skip
             for story in ("a", "b")
         ]
         assert [run.wait(timeout=300) for run in runs] == [0, 0]
