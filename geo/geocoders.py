@@ -99,7 +99,9 @@ def valid_answer(answer: Any) -> bool:
     if not isinstance(answer, dict) or not isinstance(answer.get("id"), str):
         return False
     lat, lon = answer.get("lat"), answer.get("lon")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+    if not isinstance(lat, int | float) or not isinstance(lon, int | float):
+        return False
+    if isinstance(lat, bool) or isinstance(lon, bool):
         return False
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
 
