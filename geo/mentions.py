@@ -446,7 +446,8 @@ def rule_modifier_of_longer_name(here: _Here) -> str | None:
     if not (here.single and after) or here.tokens[here.run[here.last]].possessive:
         return None
     following = after[0]
-    if here.position > 0 and here.boundary == here.position and following.capital:
+    spaced = here.first.gap == " " and following.gap == " "  # not "Baku-Yerevan-Moscow"
+    if here.position > 0 and here.boundary == here.position and following.capital and spaced:
         if not _names_country(here.gazetteer, here.name):
             return "between a place and more capitalised words: an organisation's name"
     if not following.capital or normalize(following.word) in TITLES:

@@ -140,7 +140,11 @@ def resolve(
             )
             picks[index] = (best, probability, alternatives)
             if trace is not None:
-                trace.append(_explain(spans[index], ranked, base, evidence, probability, weights))
+                record = _explain(spans[index], ranked, base, evidence, probability, weights)
+                record["features"] = calibration_features(
+                    ranked, spans[index], len(group), bool(evidence)
+                )
+                trace.append(record)
 
     mentions = []
     for index, span in enumerate(spans):
@@ -455,8 +459,10 @@ def _explain(
                 "name": candidate.entry.name,
                 "kind": candidate.entry.kind,
                 "country_code": candidate.entry.country_code,
+                "lat": candidate.entry.lat,
+                "lon": candidate.entry.lon,
                 "score": round(score, 3),
-                "evidence": [f"{value:+.2f} {reason}" for value, reason in parts if reason],
+                "evidence": [f"{value:+.2f} {reason}" for value, reason in parts if reason and value],
             }
         )
     return {
