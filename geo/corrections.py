@@ -60,9 +60,9 @@ class Correction(BaseModel):
         return self
 
     def matches(self, article: str, text: str) -> bool:
-        return (self.article is None or self.article == article) and normalize(
-            text
-        ) == normalize(self.name)
+        return (self.article is None or self.article == article) and normalize(text) == normalize(
+            self.name
+        )
 
 
 class CorrectionsFile(BaseModel):

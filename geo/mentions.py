@@ -75,9 +75,7 @@ def recognise(
     spans: list[Span] = []
     for tokens, runs in passage_runs:
         spans.extend(
-            _recognise_passage(
-                text, tokens, runs, gazetteer, demonyms, surnames, weights, trace
-            )
+            _recognise_passage(text, tokens, runs, gazetteer, demonyms, surnames, weights, trace)
         )
     return spans
 

@@ -462,7 +462,9 @@ def _explain(
                 "lat": candidate.entry.lat,
                 "lon": candidate.entry.lon,
                 "score": round(score, 3),
-                "evidence": [f"{value:+.2f} {reason}" for value, reason in parts if reason and value],
+                "evidence": [
+                    f"{value:+.2f} {reason}" for value, reason in parts if reason and value
+                ],
             }
         )
     return {
