@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     geoparse.add_argument("--jsonl", action="store_true", help="one JSON line per input file")
     _symlink_option(geoparse)
+    geoparse.add_argument(
+        "--explain",
+        action="store_true",
+        help="per mention: the recognition rules that fired, the candidates and their scores",
+    )
+    _weights_option(geoparse)
     _geocoder_options(geoparse)
     _demonym_option(geoparse)
     geoparse.set_defaults(handler=_geoparse)
@@ -75,13 +81,41 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_export)
 
     evaluate = sub.add_parser("evaluate", help="score the geoparser on a gold corpus")
-    evaluate.add_argument("corpus", type=Path)
+    evaluate.add_argument(
+        "corpus", type=Path, help="LGL/GeoWebNews XML, or a folder of annotated .txt articles"
+    )
     evaluate.add_argument("--format", choices=["lgl", "gwn"], default=None)
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--limit", type=int, default=None, help="first N documents only")
+    evaluate.add_argument(
+        "--fit-calibration",
+        action="store_true",
+        help="fit the score calibration on this corpus and print the Weights constants",
+    )
+    _weights_option(evaluate)
     _demonym_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
     return parser
+
+
+def _weights_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--weights",
+        default=None,
+        metavar="K=V,…|FILE.yaml",
+        help="override geoparser weights (names in geo/weights.py), e.g. nearby=0.8",
+    )
+
+
+def _weights(args: argparse.Namespace):
+    from geo.weights import DEFAULT, WeightsError, parse_weights
+
+    if not getattr(args, "weights", None):
+        return DEFAULT
+    try:
+        return parse_weights(args.weights)
+    except WeightsError as error:
+        raise CommandError(str(error)) from error
 
 
 def _demonym_option(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +166,7 @@ def _build(args: argparse.Namespace) -> int:
         passages.extend(article_passages)
         mentions.extend(article_mentions)
     mentions = _maybe_relocate(mentions, args)
+    mentions = _corrected(mentions, articles, args.layers, gazetteer)
 
     places = places_frame(mentions, passages)
     by_id = {article.id: article for article in articles}
@@ -193,6 +228,25 @@ def _publish_build(frames: dict, html: str, layers_dir: Path, site_dir: Path) ->
     return paths[-1]
 
 
+def _corrected(mentions: list, articles: list, layers: Path, gazetteer) -> list:
+    """Apply ``layers/corrections.yaml`` and say which corrections were used."""
+    from geo.corrections import FILE_NAME, CorrectionError, apply_corrections, load_corrections
+
+    try:
+        corrections = load_corrections(layers / FILE_NAME)
+        if not corrections:
+            return mentions
+        mentions, report = apply_corrections(mentions, articles, corrections, gazetteer)
+    except CorrectionError as error:
+        message = str(error)
+        if not message.startswith(str(layers)):
+            message = f"{layers / FILE_NAME}: {message}"
+        raise CommandError(message) from error
+    for line in report.lines():
+        print(f"storymap: {line}", file=sys.stderr)
+    return mentions
+
+
 def _geoparse(args: argparse.Namespace) -> int:
     """One JSON line (``--jsonl``) or one readable block per input file, in path order."""
     import json
@@ -202,9 +256,22 @@ def _geoparse(args: argparse.Namespace) -> int:
 
     articles, errors = _read_inputs(args.paths, follow_symlinks=args.follow_symlinks)
     gazetteer = Gazetteer.default()
+    weights = _weights(args)
     for article in articles:
-        _, mentions = geoparse_article(article, gazetteer=gazetteer, demonyms=args.demonyms)
+        explain: dict[str, list] | None = {} if args.explain else None
+        _, mentions = geoparse_article(
+            article, gazetteer=gazetteer, demonyms=args.demonyms, weights=weights,
+            explain=explain,
+        )  # fmt: skip
         mentions = _maybe_relocate(mentions, args)
+        if explain is not None:
+            from geo.explain import format_explanation
+
+            if args.jsonl:
+                print(json.dumps({"id": article.id, **explain}, ensure_ascii=False), flush=True)
+            else:
+                print(format_explanation(article.id, explain))
+            continue
         if args.jsonl:
             record = {"id": article.id, "mentions": [_mention_record(m) for m in mentions]}
             print(json.dumps(record, ensure_ascii=False, sort_keys=False), flush=True)
@@ -312,20 +379,44 @@ def _export(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     """Score ``geo.geoparse`` on a gold corpus; a table, or the same numbers as JSON."""
     import json
+    from collections import Counter
 
-    from geo.evaluate import CorpusError, evaluate, format_table, read_corpus
+    from geo.evaluate import (
+        CorpusError,
+        evaluate,
+        format_table,
+        read_annotated_folder,
+        read_corpus,
+    )
     from geo.gazetteer import Gazetteer
     from geo.pipeline import geoparse
 
+    if not args.corpus.exists():
+        raise CommandError(f"{args.corpus}: no such file or folder")
     try:
-        documents, offsets = read_corpus(args.corpus, args.format)
+        if args.corpus.is_dir():
+            documents, offsets = read_annotated_folder(args.corpus), Counter()
+        else:
+            documents, offsets = read_corpus(args.corpus, args.format)
     except CorpusError as error:
         raise CommandError(str(error)) from error
     if args.limit is not None:
         documents = documents[: args.limit]
     gazetteer = Gazetteer.default()
+    weights = _weights(args)
+    if args.fit_calibration:
+        from geo.calibration import fit, samples
+
+        data = samples(documents, gazetteer, weights=weights, demonyms=args.demonyms)
+        fitted = fit(data)
+        print(f"# fitted on {len(data)} mentions of {args.corpus}")
+        for name, value in fitted.items():
+            print(f"{name}: {value}")
+        return EXIT_OK
     result = evaluate(
-        documents, lambda text: geoparse(text, gazetteer=gazetteer, demonyms=args.demonyms)
+        documents,
+        lambda text: geoparse(text, gazetteer=gazetteer, demonyms=args.demonyms, weights=weights),
+        progress=not args.json and sys.stderr.isatty(),
     )
     result.repaired_offsets = offsets["repaired"]
     result.dropped_offsets = offsets["dropped"]

@@ -10,6 +10,7 @@ of all gold toponyms with coordinates that were recognised and placed within 161
 from __future__ import annotations
 
 import math
+import re
 import statistics
 import time
 import xml.etree.ElementTree as ET
@@ -73,6 +74,9 @@ class EvaluationResult:
     repaired_offsets: int = 0
     dropped_offsets: int = 0
     recall_by_type: dict[str, float] = field(default_factory=dict)
+    # Calibration: is a mention's score the probability that it is a place placed right?
+    calibration_error: float = 0.0  # expected calibration error over 10 equal-width bins
+    reliability: list[dict[str, float]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -209,6 +213,7 @@ def evaluate(
     from tqdm import tqdm
 
     result = EvaluationResult(documents=len(documents))
+    outcomes: list[tuple[float, bool]] = []
     errors: list[float] = []
     placed_right = 0
     found_by_type: Counter[str] = Counter()
@@ -226,6 +231,7 @@ def evaluate(
         ]
         result.gold += len(gold)
         result.predicted += len(counted)
+        outcomes.extend(prediction_outcomes(counted, gold))
         spans = {(p.start, p.end) for p in counted}
         result.exact_matches += sum((t.start, t.end) in spans for t in gold)
         result.lenient_predicted_right += sum(
@@ -266,6 +272,7 @@ def evaluate(
         result.auc = auc_of_errors(errors)
     if result.gold_with_coordinates:
         result.end_to_end_161 = placed_right / result.gold_with_coordinates
+    result.calibration_error, result.reliability = calibration(outcomes)
     result.recall_by_type = {
         kind: round(found_by_type[kind] / total, 4)
         for kind, total in sorted(total_by_type.items())
@@ -277,6 +284,95 @@ def evaluate(
     ):  # fmt: skip
         setattr(result, name, round(getattr(result, name), 4))
     return result
+
+
+def prediction_outcomes(
+    predictions: Sequence[Mention], gold: Sequence[GoldToponym]
+) -> list[tuple[float, bool]]:
+    """(score, right) per prediction: right when it overlaps a gold toponym placed within
+    161 km of the gold point; wrong when it overlaps none or lies farther. Predictions on
+    gold toponyms without coordinates say nothing about the score and are left out."""
+    found = []
+    for prediction in predictions:
+        match = next(
+            (t for t in gold if _overlaps(prediction.start, prediction.end, t.start, t.end)), None
+        )
+        if match is None:
+            found.append((prediction.score, False))
+        elif match.lat is not None and match.lon is not None:
+            error = great_circle_km(match.lat, match.lon, prediction.lat, prediction.lon)
+            found.append((prediction.score, error <= ACCURACY_KM))
+    return found
+
+
+def calibration(
+    outcomes: Sequence[tuple[float, bool]], bins: int = 10
+) -> tuple[float, list[dict[str, float]]]:
+    """Expected calibration error and the reliability table (equal-width score bins).
+
+    ECE = Σ over bins of (share of predictions in the bin) × |mean score − share right|.
+    """
+    table = []
+    total = len(outcomes)
+    error = 0.0
+    for index in range(bins):
+        low, high = index / bins, (index + 1) / bins
+        inside = [
+            (score, right)
+            for score, right in outcomes
+            if low <= score < high or (index == bins - 1 and score == 1.0)
+        ]
+        if not inside:
+            continue
+        mean_score = sum(score for score, _ in inside) / len(inside)
+        accuracy = sum(right for _, right in inside) / len(inside)
+        error += len(inside) / total * abs(mean_score - accuracy)
+        table.append(
+            {"low": low, "high": high, "count": len(inside),
+             "mean_score": round(mean_score, 4), "accuracy": round(accuracy, 4)}
+        )  # fmt: skip
+    return round(error, 4), table
+
+
+# -- annotated folders ----------------------------------------------------------------------
+_MARKUP = re.compile(r"\[\[([^\[\]|]+?)(?:\|\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*)?\]\]")
+
+
+def parse_annotated(text: str, doc_id: str = "") -> GoldDocument:
+    """``[[Paris|48.85,2.35]]`` marks a toponym and its gold point; ``[[Name]]`` a toponym
+    without coordinates (counted for recognition only). The markup is removed from the text
+    the geoparser sees; offsets point into that clean text."""
+    clean: list[str] = []
+    toponyms = []
+    cursor = length = 0
+    for match in _MARKUP.finditer(text):
+        before = text[cursor : match.start()]
+        clean.append(before)
+        length += len(before)
+        name = match.group(1)
+        lat = float(match.group(2)) if match.group(2) else None
+        lon = float(match.group(3)) if match.group(3) else None
+        toponyms.append(GoldToponym(length, length + len(name), name, lat, lon))
+        clean.append(name)
+        length += len(name)
+        cursor = match.end()
+    clean.append(text[cursor:])
+    return GoldDocument(doc_id, "".join(clean), tuple(toponyms))
+
+
+def read_annotated_folder(folder: Path) -> list[GoldDocument]:
+    """Every ``*.txt`` file of ``folder`` (sorted by name), in the inline markup above."""
+    files = sorted(folder.glob("*.txt"))
+    if not files:
+        raise CorpusError(f"{folder}: no annotated .txt article in this folder")
+    documents = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CorpusError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+        documents.append(parse_annotated(text, path.stem))
+    return documents
 
 
 def format_table(result: EvaluationResult, corpus: str) -> str:
@@ -295,8 +391,16 @@ def format_table(result: EvaluationResult, corpus: str) -> str:
          f"{result.end_to_end_161:.3f} (of {result.gold_with_coordinates})"),
         ("speed", f"{result.documents_per_second:.1f} documents/s"),
     ]  # fmt: skip
+    rows.append(("calibration error (ECE, 10 bins)", f"{result.calibration_error:.3f}"))
     width = max(len(label) for label, _ in rows)
     lines = [f"{corpus}"] + [f"  {label:<{width}}  {value}" for label, value in rows]
+    if result.reliability:
+        lines.append("  reliability (score bin: predictions, mean score, share right):")
+        for row in result.reliability:
+            lines.append(
+                f"    {row['low']:.1f}-{row['high']:.1f}  {row['count']:>6}  "
+                f"{row['mean_score']:.3f}  {row['accuracy']:.3f}"
+            )
     if result.recall_by_type and len(result.recall_by_type) > 1:
         lines.append("  recall by gold type (overlap):")
         for kind, value in result.recall_by_type.items():

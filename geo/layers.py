@@ -54,7 +54,11 @@ def definition_files(layers_dir: Path) -> list[Path]:
     """Every ``*.yaml``/``*.yml`` below ``layers_dir``, in a stable order."""
     if not layers_dir.is_dir():
         return []
-    return sorted(p for p in layers_dir.rglob("*") if p.suffix in (".yaml", ".yml"))
+    return sorted(
+        p
+        for p in layers_dir.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.name != "corrections.yaml"  # geo/corrections.py
+    )
 
 
 def load_definition(path: Path) -> dict[str, Any]:

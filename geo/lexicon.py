@@ -38,7 +38,10 @@ TITLES = frozenset(
     "senator sen governor gov mayor rep representative congressman congresswoman judge "
     "justice officer detective chief deputy spokesman spokeswoman spokesperson leader "
     "patriarch bishop archbishop rabbi imam father sister brother coach director ceo "
-    "founder author writer journalist analyst expert dictator tsar czar".split()
+    "founder author writer journalist analyst expert dictator tsar czar sheriff attorney "
+    "commissioner superintendent councilman councilwoman councillor councilor alderman "
+    "pastor reverend rev trooper principal dean manager lawyer actor actress singer "
+    "player striker defender quarterback pitcher candidate".split()
 )
 # Words after a place that make the whole a document, event or treaty ("Rome Statute").
 DOCUMENT_HEADS = frozenset(
@@ -55,6 +58,22 @@ MEDIA_HEADS = frozenset(
     "today daily weekly news radio tv television broadcasting press review magazine "
     "standard examiner inquirer bulletin courier star sun mirror express".split()
 )
+# "<Feature> of <Name>" is the feature's own name ("Cape of Good Hope", "Gulf of Aden").
+FEATURE_HEADS = frozenset(
+    "cape gulf bay strait straits isle isles island islands lake sea mount port river "
+    "university bank college council embassy museum church cathedral hospital school "
+    "institute academy ministry department house".split()
+)
+# Verbs of speech: a bare name that says or tells something is a person or organisation.
+SPEECH_VERBS = frozenset("said says told added explained wrote stated replied".split())
+# "the state of Victoria": the kind of place the name is, per mention.
+KIND_CUES = {
+    "state": "admin", "province": "admin", "region": "admin", "county": "admin",
+    "district": "admin", "governorate": "admin", "oblast": "admin", "prefecture": "admin",
+    "territory": "admin", "city": "city", "town": "city", "village": "city",
+    "capital": "city", "country": "country", "nation": "country", "republic": "country",
+    "kingdom": "country",
+}  # fmt: skip
 # Sentence openers and pronouns that are never place names, whatever the gazetteer has.
 FUNCTION_WORDS = frozenset(
     "a an the this that these those it its he she they we i you his her their our my "
@@ -79,14 +98,19 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word.casefold(), "en")
 
 
-def is_common_word(word: str) -> bool:
+def zipf(word: str) -> float:
+    """How often English uses the word (wordfreq's Zipf scale: 3 is once per million words)."""
+    return _zipf(word)
+
+
+def is_common_word(word: str, threshold: float = 4.3) -> bool:
     """True for words an English text uses a lot (Zipf ≥ 4.3), e.g. "Reading", "Nice"."""
-    return _zipf(word) >= 4.3
+    return _zipf(word) >= threshold
 
 
-def is_very_common_word(word: str) -> bool:
+def is_very_common_word(word: str, threshold: float = 5.3) -> bool:
     """Everyday words (Zipf ≥ 5.3: "man", "nice", "well") that a capital cannot make a name."""
-    return _zipf(word) >= 5.3
+    return _zipf(word) >= threshold
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +130,20 @@ def _first_names() -> frozenset[str]:
 def is_first_name(word: str) -> bool:
     """One of the 1,000 most common US male or female first names (US census)."""
     return word.casefold() in _first_names()
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    import names
+
+    path = Path(names.__file__).parent / "dist.all.last"
+    lines = path.read_text().splitlines()[:20_000]
+    return frozenset(line.split()[0].casefold() for line in lines)
+
+
+def is_surname(word: str) -> bool:
+    """One of the 20,000 most common US surnames (US census, ``names`` package)."""
+    return word.casefold() in _surnames()
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +167,11 @@ def demonym_countries() -> dict[str, str]:
     table = {key: name for key, (_, name) in ranked.items()}
     for row in iter_tsv(DATA_DIR / "demonyms.tsv"):
         table[normalize(row["demonym"])] = row["place"]
+    # A country's own name is never its demonym ("Djibouti", "Gibraltar" in countryinfo).
+    table = {key: name for key, name in table.items() if key != normalize(name)}
     for key, name in list(table.items()):
+        if normalize(name) in (key + "s", key + "es"):
+            continue  # "Philippine" + s is the country itself, not a plural of people
         if not key.endswith(("sh", "ch", "ese", "s", "x", "z")):
             table.setdefault(key + "s", name)  # "Russians", "Israelis", "New Zealanders"
     return table

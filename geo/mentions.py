@@ -12,26 +12,31 @@ organisation ("Radio Free Europe"), a document or event word after it makes a do
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from geo.gazetteer import Gazetteer, normalize
+from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import (
     CONNECTORS,
     DOCUMENT_HEADS,
+    FEATURE_HEADS,
     FUNCTION_WORDS,
     GENERIC_SUFFIXES,
     MEDIA_HEADS,
     QUALIFIERS,
+    SPEECH_VERBS,
     TITLES,
     area_abbreviation_keys,
     area_abbreviations,
     demonym_countries,
     is_common_word,
     is_first_name,
+    is_surname,
     is_very_common_word,
+    zipf,
 )
 from geo.model import Passage, Span
+from geo.weights import DEFAULT, Weights
 
 # Words, with internal apostrophes or periods ("Baku's", "U.S.", "Naxçıvan").
 _TOKEN = re.compile(r"[^\W\d_][\w]*(?:[.'’][^\W\d_][\w]*)*\.?|\d+")
@@ -55,15 +60,23 @@ def recognise(
     *,
     passages: Sequence[Passage] | None = None,
     demonyms: bool = False,
+    weights: Weights = DEFAULT,
+    trace: list[dict[str, object]] | None = None,
 ) -> list[Span]:
-    """Place-name spans in ``text``, only inside ``passages`` when given, in text order."""
+    """Place-name spans in ``text``, only inside ``passages`` when given, in text order.
+
+    With a ``trace`` list, every gazetteer match considered is appended to it with the
+    rules that accepted or rejected it (``storymap geoparse --explain``).
+    """
     ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
     tokenised = [_tokens(text, start, end) for start, end in ranges]
     passage_runs = [(tokens, _runs(tokens)) for tokens in tokenised]
     surnames = _person_names(passage_runs)
     spans: list[Span] = []
     for tokens, runs in passage_runs:
-        spans.extend(_recognise_passage(text, tokens, runs, gazetteer, demonyms, surnames))
+        spans.extend(
+            _recognise_passage(text, tokens, runs, gazetteer, demonyms, surnames, weights, trace)
+        )
     return spans
 
 
@@ -123,9 +136,16 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
             not token.capital
             and token.word.casefold() in CONNECTORS
             and joined
+            and _connects_to_capital(tokens, index + 1)
+        )
+        # "Port-au-Prince", "Aix-en-Provence": a lower-case word between hyphens joins.
+        inside = inside or (
+            not token.capital
+            and bool(current)
+            and token.gap in ("-", "‑")
             and index + 1 < len(tokens)
             and tokens[index + 1].capital
-            and tokens[index + 1].gap in (" ", "-")
+            and tokens[index + 1].gap in ("-", "‑")
         )
         if token.capital or inside:
             if not joined:
@@ -142,6 +162,18 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
     return runs
 
 
+def _connects_to_capital(tokens: list[_Token], index: int) -> bool:
+    """ "of the Congo": more connectors may follow a connector before the next name word."""
+    while index < len(tokens) and tokens[index].gap in (" ", "-"):
+        token = tokens[index]
+        if token.capital:
+            return True
+        if token.word.casefold() not in CONNECTORS:
+            return False
+        index += 1
+    return False
+
+
 def _recognise_passage(
     text: str,
     tokens: list[_Token],
@@ -149,6 +181,8 @@ def _recognise_passage(
     gazetteer: Gazetteer,
     demonyms: bool,
     surnames: frozenset[str],
+    weights: Weights,
+    trace: list[dict[str, object]] | None,
 ) -> list[Span]:
     if not tokens:
         return []
@@ -160,11 +194,16 @@ def _recognise_passage(
         boundary = 0  # names before this run position do not qualify what follows
         while position < len(run):
             match = _longest_match(text, tokens, run, position, limit, gazetteer)
-            # A demonym is never the town of the same name ("Canadian", Texas; "English").
+            # A demonym is never the town of the same name ("Canadian", Texas; "English"),
+            # but a country's name is never a demonym ("Philippines", "Djibouti").
             found = _demonym_span(text, tokens, run, position)
+            if found is not None and match is not None and match[0] >= found[1]:
+                if _names_country(gazetteer, match[2]) or _is_area(gazetteer, match[2]):
+                    found = None
             if found is not None and (match is None or match[0] <= found[1]):
                 if demonyms:
                     spans.append(found[0])
+                _note(trace, found[0], demonyms, ["demonym: the people or adjective of a place"])
                 position = found[1] + 1
                 continue
             if match is None:
@@ -174,25 +213,41 @@ def _recognise_passage(
                 continue
             last, span_end, name = match
             first_token = tokens[run[position]]
+            span = Span(first_token.start, span_end, text[first_token.start : span_end], name)
             if normalize(name) in area_abbreviation_keys():
                 span_end = (
                     _abbreviation_end(text, tokens, run[position]) if last == position else None
                 )
                 written = text[first_token.start : span_end] if span_end is not None else ""
                 if written in area_abbreviations():
-                    spans.append(
-                        Span(first_token.start, span_end, text[first_token.start : span_end], name)
-                    )
+                    span = Span(first_token.start, span_end, written, name)
+                    spans.append(span)
+                    _note(trace, span, True, ["area abbreviation with its period"])
                     boundary = last + 1
-            elif _is_place_here(
-                text, tokens, run, (boundary, position, last), name, title_case, gazetteer
-            ) and not _is_surname_here(text, tokens, run, (position, last), surnames, gazetteer):
-                spans.append(
-                    Span(first_token.start, span_end, text[first_token.start : span_end], name)
-                )
-                boundary = last + 1
+                else:
+                    _note(trace, span, False, ["bare abbreviation: a word, not a state"])
+            else:
+                here = _Here(
+                    text, tokens, run, boundary, position, last, name, title_case,
+                    gazetteer, weights, surnames,
+                )  # fmt: skip
+                accepted, reasons = _verdict(here)
+                _note(trace, span, accepted, reasons)
+                if accepted:
+                    spans.append(span)
+                    boundary = last + 1
             position = last + 1
     return spans
+
+
+def _note(
+    trace: list[dict[str, object]] | None, span: Span, accepted: bool, reasons: list[str]
+) -> None:
+    if trace is not None:
+        trace.append(
+            {"start": span.start, "end": span.end, "text": span.text, "name": span.name,
+             "accepted": accepted, "rules": reasons}
+        )  # fmt: skip
 
 
 def _longest_match(
@@ -256,68 +311,265 @@ def _is_dateline(text: str, start: int, end: int) -> bool:
     return _DATELINE_END.match(text, end) is not None
 
 
-def _is_place_here(
-    text: str,
-    tokens: list[_Token],
-    run: list[int],
-    where: tuple[int, int, int],
-    name: str,
-    title_case: bool,
-    gazetteer: Gazetteer,
-) -> bool:
-    """The context cues that separate "Georgia" the country from "Georgia Brown"."""
-    boundary, position, last = where
-    first = tokens[run[position]]
-    words = [tokens[run[k]].word for k in range(position, last + 1)]
-    key = normalize(name)
-    single = len(words) == 1
-    strong = _is_well_known(gazetteer, name)
+@dataclass(slots=True)
+class _Here:
+    """One gazetteer match in its context: what every recognition rule looks at."""
 
-    # Short all-caps forms (US, UK, EU, UAE) only for countries and unions.
-    if single and words[0].replace(".", "").isupper() and len(words[0].replace(".", "")) <= 3:
-        if not any(c.entry.kind in ("country", "region") for c in gazetteer.lookup(name)):
-            return False
-    if single and (key in FUNCTION_WORDS or key in QUALIFIERS):
-        return False  # "West", "North": directions, not places
-    if all(normalize(word) in TITLES for word in words):
-        return False
+    text: str
+    tokens: list[_Token]
+    run: list[int]
+    boundary: int  # run position before which names do not qualify this one
+    position: int  # first run position of the match
+    last: int  # last run position of the match
+    name: str
+    title_case: bool
+    gazetteer: Gazetteer
+    weights: Weights
+    surnames: frozenset[str]
 
-    previous = _previous_token(tokens, run, position)
+    @property
+    def words(self) -> list[str]:
+        return [self.tokens[self.run[k]].word for k in range(self.position, self.last + 1)]
+
+    @property
+    def first(self) -> _Token:
+        return self.tokens[self.run[self.position]]
+
+    @property
+    def single(self) -> bool:
+        return self.position == self.last
+
+    @property
+    def after(self) -> list[_Token]:
+        return [self.tokens[self.run[k]] for k in range(self.last + 1, len(self.run))]
+
+    def candidates(self) -> list[Candidate]:
+        return self.gazetteer.lookup(self.name)
+
+    def common(self, word: str) -> bool:
+        return is_common_word(word, self.weights.common_word_zipf)
+
+    def strong(self) -> bool:
+        return _is_well_known(self.gazetteer, self.name, self.weights)
+
+    def locative(self) -> bool:
+        return _has_locative_cue(self.text, self.tokens, self.run[self.position])
+
+
+# -- recognition rules: each returns why the match is NOT a place here, or None -----------
+def rule_short_caps_not_country(here: _Here) -> str | None:
+    """Short all-caps forms (US, UK, EU, UAE) only for countries and unions."""
+    word = here.words[0].replace(".", "")
+    if here.single and word.isupper() and len(word) <= 3:
+        if not any(c.entry.kind in ("country", "region") for c in here.candidates()):
+            return "short capitals that name no country"
+    return None
+
+
+def rule_direction_or_function_word(here: _Here) -> str | None:
+    """ "West", "North", "The": directions and function words, not places."""
+    key = normalize(here.name)
+    if here.single and (key in FUNCTION_WORDS or key in QUALIFIERS):
+        return "direction or function word"
+    if all(normalize(word) in TITLES for word in here.words):
+        return "a title"
+    return None
+
+
+def rule_after_title(here: _Here) -> str | None:
+    """ "President Aliyev", "Mr Jordan": a person."""
+    previous = _previous_token(here.tokens, here.run, here.position)
     if previous is not None and normalize(previous.word) in TITLES:
-        return False  # "President Aliyev", "Mr Jordan"
-    before = [tokens[run[k]] for k in range(boundary, position)]
+        return f"after the title {previous.word!r}: a person"
+    return None
+
+
+def rule_inside_longer_name(here: _Here) -> str | None:
+    """A capitalised name before it in the same run makes it part of that name."""
+    tokens, run = here.tokens, here.run
+    before = [tokens[run[k]] for k in range(here.boundary, here.position)]
     names_before = [
         t
         for t in before
         if t.capital
         and normalize(t.word) not in QUALIFIERS
-        and not (t is tokens[run[0]] and _sentence_initial(text, t) and is_common_word(t.word))
+        and not (t is tokens[run[0]] and _sentence_initial(here.text, t) and here.common(t.word))
     ]
-    if names_before:
-        if any(is_first_name(t.word) for t in names_before[-1:]):
-            return False  # "George Washington"
-        if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
-            return False  # "Radio Free Europe", "Slavic University of Baku"-like names
-    after = [tokens[run[k]] for k in range(last + 1, len(run))]
-    if after and not tokens[run[last]].possessive:
+    if not names_before:
+        return None
+    if is_first_name(names_before[-1].word):
+        return f"after the first name {names_before[-1].word!r}: a person"
+    if before and normalize(before[-1].word) == "of" and len(before) >= 2:
+        head = normalize(before[-2].word)
+        if head in FEATURE_HEADS:
+            return f"part of '{before[-2].word} of …': that feature's own name"
+    if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
+        return "part of a longer name (organisation)"
+    return None
+
+
+def rule_document_or_media(here: _Here) -> str | None:
+    """ "Rome Statute", "European Games", "Washington Post"."""
+    after = here.after
+    if after and not here.tokens[here.run[here.last]].possessive:
         head = normalize(after[0].word)
-        if head in DOCUMENT_HEADS or head in MEDIA_HEADS:
-            return False  # "Rome Statute", "European Games", "Washington Post"
-        if single and head not in TITLES and after[0].word not in gazetteer:
-            if is_first_name(words[0]) and after[0].word.istitle():
-                return False  # "Jordan Peterson", "Georgia Brown"
-            if not _is_area(gazetteer, name):
-                return False  # "Vladimir Putin", "Kavkaz Files": part of a longer name
-    if single and not strong and is_first_name(words[0]):
-        if not _has_locative_cue(text, tokens, run[position]):
-            return False  # "Patrick said…": a person, not the town of that name
-    if single and is_common_word(words[0]):
-        sentence_start = _sentence_initial(text, first) and position == 0
-        if (sentence_start or title_case) and not strong:
-            return False
-        if not strong and not _has_locative_cue(text, tokens, run[position]):
-            return False
-    return True
+        if head in DOCUMENT_HEADS:
+            return f"names a document or event ('{after[0].word}')"
+        if head in MEDIA_HEADS:
+            return f"names a news outlet ('{after[0].word}')"
+    return None
+
+
+def rule_first_name_and_surname(here: _Here) -> str | None:
+    """ "Jordan Peterson", "Victoria Nuland": a first name then a capitalised surname."""
+    after = here.after
+    if not (here.single and after) or here.tokens[here.run[here.last]].possessive:
+        return None
+    following = after[0]
+    if normalize(following.word) in TITLES or not following.word.istitle():
+        return None
+    if not is_first_name(here.words[0]) or _is_area(here.gazetteer, following.word):
+        return None
+    rare = zipf(following.word)
+    if (is_surname(following.word) and rare < 4.0) or rare < here.weights.english_word_zipf:
+        return f"a first name before the surname {following.word!r}: a person"
+    return None
+
+
+def rule_modifier_of_longer_name(here: _Here) -> str | None:
+    """ "Vladimir Putin", "Kavkaz Files", "UK Maritime Trade": a town or a common word
+    followed by more capitalised words is part of a longer name. Countries and areas
+    modify nouns ("Azerbaijan Service") and stay places."""
+    after = here.after
+    if not (here.single and after) or here.tokens[here.run[here.last]].possessive:
+        return None
+    following = after[0]
+    spaced = here.first.gap == " " and following.gap == " "  # not "Baku-Yerevan-Moscow"
+    if here.position > 0 and here.boundary == here.position and following.capital and spaced:
+        if not _names_country(here.gazetteer, here.name):
+            return "between a place and more capitalised words: an organisation's name"
+    if not following.capital or normalize(following.word) in TITLES:
+        return None  # "Hodeidah and Aden": a list, not a longer name
+    if following.word in here.gazetteer:
+        return None
+    if not _is_area(here.gazetteer, here.name):
+        return "followed by a capitalised non-place: part of a longer name"
+    return None
+
+
+def rule_lone_first_name(here: _Here) -> str | None:
+    """ "Patrick said…": a first name alone is a person unless a locative cue says otherwise."""
+    if here.single and not here.strong() and is_first_name(here.words[0]):
+        if not here.locative():
+            return "a first name without a locative cue"
+    return None
+
+
+def rule_common_word(here: _Here) -> str | None:
+    """ "Reading the report": a common word needs a big place or a locative cue."""
+    if not (here.single and here.common(here.words[0])):
+        return None
+    if here.strong():
+        return None
+    if (_sentence_initial(here.text, here.first) and here.position == 0) or here.title_case:
+        return "a common word capitalised by position (sentence start or headline)"
+    if not here.locative():
+        return "a common word without a locative cue"
+    return None
+
+
+def rule_alternate_word(here: _Here) -> str | None:
+    """ "Drone" is an alternate name of Dronero, "Den" of Denver: when only alternate names
+    match, an English word, a short form or odd capitals ("MoD") is not that place."""
+    if not here.single:
+        return None
+    found = here.candidates()
+    if not found or any(c.primary for c in found):
+        return None
+    weights = here.weights
+    for candidate in found:
+        entry = candidate.entry
+        if entry.kind in ("country", "continent", "region", "water", "landform", "corridor"):
+            return None
+        if entry.feature_code == "ADM1" or entry.population >= weights.known_alternate_population:
+            return None
+    word = here.words[0]
+    letters = word.replace(".", "")
+    if zipf(word) >= weights.alternate_word_zipf:
+        return "an English word that is only an alternate name of a small place"
+    if len(letters) <= 3 or not (letters.istitle() or letters.isupper()):
+        return "a short or oddly capitalised alternate name of a small place"
+    return None
+
+
+def rule_building_after_the(here: _Here) -> str | None:
+    """ "the White House", "the City Park": common words after "the" name a building or
+    an organisation, not the small town that happens to share the name."""
+    if here.single or here.strong() or here.last != len(here.run) - 1:
+        return None
+    index = here.run[here.position]
+    if index == 0 or here.tokens[index - 1].word != "the":
+        return None
+    if all(here.common(word) for word in here.words):
+        return "common words after 'the': a building or organisation"
+    return None
+
+
+def rule_surname(here: _Here) -> str | None:
+    """A lone word that is the surname of someone the article names, not a locative use."""
+    if _is_surname_here(
+        here.text, here.tokens, here.run, (here.position, here.last), here.surnames, here.gazetteer
+    ):
+        return "the surname of a person the article names"
+    return None
+
+
+def rule_speaker(here: _Here) -> str | None:
+    """ "Webb said": a small place does not speak; capitals and countries may ("Moscow says")."""
+    if not here.single or here.strong():
+        return None
+    token = here.tokens[here.run[here.last]]
+    index = here.run[here.last]
+    following = here.tokens[index + 1] if index + 1 < len(here.tokens) else None
+    if following is not None and following.gap == " " and following.word in SPEECH_VERBS:
+        if not _is_area(here.gazetteer, here.name) and not token.possessive:
+            return f"followed by '{following.word}': a speaker, not a place"
+    previous = here.tokens[here.run[here.position] - 1] if here.run[here.position] else None
+    if previous is not None and previous.word in SPEECH_VERBS and here.first.gap == " ":
+        if not _is_area(here.gazetteer, here.name):
+            return f"after '{previous.word}': a speaker, not a place"
+    return None
+
+
+RULES: tuple[Callable[[_Here], str | None], ...] = (
+    rule_short_caps_not_country,
+    rule_direction_or_function_word,
+    rule_after_title,
+    rule_inside_longer_name,
+    rule_document_or_media,
+    rule_first_name_and_surname,
+    rule_modifier_of_longer_name,
+    rule_lone_first_name,
+    rule_common_word,
+    rule_alternate_word,
+    rule_building_after_the,
+    rule_surname,
+    rule_speaker,
+)
+
+
+def _verdict(here: _Here) -> tuple[bool, list[str]]:
+    """(is a place, reasons): the first rule that rejects, or the cues that accepted it."""
+    for rule in RULES:
+        reason = rule(here)
+        if reason is not None:
+            return False, [f"{rule.__name__}: {reason}"]
+    reasons = ["gazetteer: longest name in the capitalised run"]
+    if here.strong():
+        reasons.append("well known (country, state, big city or curated feature)")
+    if here.locative():
+        reasons.append("locative cue ('in X', 'X, Y')")
+    return True, reasons
 
 
 def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None:
@@ -360,21 +612,22 @@ def _names_country(gazetteer: Gazetteer, name: str) -> bool:
     return any(c.entry.kind == "country" for c in gazetteer.lookup(name))
 
 
-def _is_well_known(gazetteer: Gazetteer, name: str) -> bool:
+def _is_well_known(gazetteer: Gazetteer, name: str, weights: Weights = DEFAULT) -> bool:
     """Countries, continents, first-level areas, big cities and curated features.
 
     Only these keep a capitalised common word ("Reading", "Mobile") or a first name
     ("George") a place without a locative cue such as "in". The very commonest words
     ("Man", "Nice") need more than a city: a country, a state or a curated feature.
     """
-    everyday = is_very_common_word(name)
+    everyday = is_very_common_word(name, weights.very_common_word_zipf)
     for candidate in gazetteer.lookup(name):
         entry = candidate.entry
         if not candidate.primary and entry.kind == "city":
             continue
         if entry.kind in ("country", "continent", "region", "water", "landform", "corridor"):
             return True
-        if entry.population >= 100_000 and (entry.feature_code == "ADM1" or not everyday):
+        big = entry.population >= weights.well_known_population
+        if big and (entry.feature_code == "ADM1" or not everyday):
             return True  # a state of any size people live in; a city unless an everyday word
     return False
 

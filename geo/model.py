@@ -75,6 +75,9 @@ class Mention:
     country_code: str
     gazetteer_id: str
     score: float
+    # The next most likely places: dicts with name, country_code, lat, lon, score and
+    # gazetteer_id, best first (filled by geo.places.resolve).
+    alternatives: tuple[dict[str, object], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

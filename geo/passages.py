@@ -14,7 +14,12 @@ from geo.model import Article, Passage
 
 # A tag or tag remnant ("< p>", "</p>", "<br/>") or an HTML entity.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6});")
-_SKIPPED_ELEMENTS = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_SKIPPED_ELEMENTS = re.compile(
+    r"<(script|style|noscript|footer|nav|aside)\b[^>]*>.*?</\1\s*>"
+    r"|<blockquote\b[^>]*class=[\"'][^\"']*(?:twitter-tweet|instagram-media|tiktok-embed)"
+    r"[^>]*>.*?</blockquote\s*>",
+    re.I | re.S,
+)
 # Characters trimmed from the ends of a passage: space, bullets, Markdown markers.
 _EDGE = " \t\r\n\u00a0\u200b•·▪►*#>|-–—_=~"
 _NOISE_LINES = re.compile(

@@ -7,16 +7,32 @@ from geo.mentions import recognise
 from geo.model import Article, Mention, Passage
 from geo.passages import split_passages
 from geo.places import resolve
+from geo.weights import DEFAULT, Weights
 
 
 def geoparse_article(
-    article: Article, *, gazetteer: Gazetteer | None = None, demonyms: bool = False
+    article: Article,
+    *,
+    gazetteer: Gazetteer | None = None,
+    demonyms: bool = False,
+    weights: Weights = DEFAULT,
+    explain: dict[str, list] | None = None,
 ) -> tuple[list[Passage], list[Mention]]:
-    """The article's quotable passages and the place mentions inside them."""
+    """The article's quotable passages and the place mentions inside them.
+
+    With an ``explain`` dict, its "recognition" and "resolution" lists receive the rules
+    that fired and the scored candidates (``storymap geoparse --explain``).
+    """
     gazetteer = Gazetteer.default() if gazetteer is None else gazetteer
     passages = split_passages(article)
-    spans = recognise(article.text, gazetteer, passages=passages, demonyms=demonyms)
-    mentions = resolve(spans, gazetteer, article=article.id, text=article.text)
+    spans = recognise(
+        article.text, gazetteer, passages=passages, demonyms=demonyms, weights=weights,
+        trace=None if explain is None else explain.setdefault("recognition", []),
+    )  # fmt: skip
+    mentions = resolve(
+        spans, gazetteer, article=article.id, text=article.text, weights=weights,
+        trace=None if explain is None else explain.setdefault("resolution", []),
+    )  # fmt: skip
     return passages, mentions
 
 
@@ -26,9 +42,10 @@ def geoparse(
     gazetteer: Gazetteer | None = None,
     article: str = "",
     demonyms: bool = False,
+    weights: Weights = DEFAULT,
 ) -> list[Mention]:
     """Place mentions in ``text`` with coordinates; offsets index ``text`` itself."""
     _, mentions = geoparse_article(
-        Article(id=article, text=text), gazetteer=gazetteer, demonyms=demonyms
+        Article(id=article, text=text), gazetteer=gazetteer, demonyms=demonyms, weights=weights
     )
     return mentions

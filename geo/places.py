@@ -16,40 +16,49 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 from shapely.geometry import Point
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
+from geo.lexicon import KIND_CUES, is_common_word
 from geo.model import Mention, Passage, Span
+from geo.weights import DEFAULT, Weights
 
-_KIND_PRIOR = {
-    "country": 1.6,
-    "continent": 1.0,
-    "region": 0.95,
-    "water": 0.95,
-    "landform": 0.9,
-    "corridor": 0.9,
-    "site": 0.7,
-}
 _PATTERN_AFTER = re.compile(r"^\s*(?:,|\bin\b|\(|-)\s*$")
 _CONTAINER_KINDS = ("country", "admin", "region")
+_KIND_CUE = re.compile(
+    r"\b(state|province|region|county|district|governorate|oblast|prefecture|territory|city|"
+    r"town|village|capital|country|nation|republic|kingdom)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_ALTERNATIVES = 3
 
 
-def _prior(candidate: Candidate) -> float:
+def _prior(candidate: Candidate, weights: Weights = DEFAULT) -> float:
+    """What kind of place it is, how many people live there, whether the name is its own."""
     entry = candidate.entry
-    if entry.kind in _KIND_PRIOR:
-        score = _KIND_PRIOR[entry.kind]
+    kind_prior = {
+        "country": weights.prior_country,
+        "continent": weights.prior_continent,
+        "region": weights.prior_region,
+        "water": weights.prior_water,
+        "landform": weights.prior_landform,
+        "corridor": weights.prior_corridor,
+        "site": weights.prior_site,
+    }
+    if entry.kind in kind_prior:
+        score = kind_prior[entry.kind]
     elif entry.kind == "admin":
-        score = 0.95 if entry.feature_code == "ADM1" else 0.55
-        score += 0.05 * math.log10(entry.population + 10) - 0.3
+        score = weights.prior_adm1 if entry.feature_code == "ADM1" else weights.prior_admin_other
+        score += weights.prior_admin_log_population * math.log10(entry.population + 10) - 0.3
     else:  # city
-        score = 0.12 * math.log10(entry.population + 10)
+        score = weights.prior_city_log_population * math.log10(entry.population + 10)
         if entry.feature_code == "PPLC":
-            score += 0.35
-    return score + (0.35 if candidate.primary else 0.0)
+            score += weights.prior_capital
+    return score + (weights.prior_primary_name if candidate.primary else 0.0)
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -59,43 +68,89 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
+@dataclass(slots=True)
+class _Local:
+    """What the words around one mention say: "X, Y" / "X in Y" / "the state of X"."""
+
+    containers: set[tuple[str, str]] = field(default_factory=set)  # (country, admin1) of Y
+    contents: list[list[Candidate]] = field(default_factory=list)  # candidates of X in "X, Y"
+    kind: str = ""  # "admin", "city", "country" from "the state of X"
+
+    def __bool__(self) -> bool:
+        return bool(self.containers or self.contents or self.kind)
+
+
 def resolve(
-    spans: Sequence[Span], gazetteer: Gazetteer, *, article: str = "", text: str = ""
+    spans: Sequence[Span],
+    gazetteer: Gazetteer,
+    *,
+    article: str = "",
+    text: str = "",
+    weights: Weights = DEFAULT,
+    trace: list[dict[str, object]] | None = None,
 ) -> list[Mention]:
-    """Resolve every span to one gazetteer entry; spans with no candidate are dropped."""
-    by_key: dict[str, list[Span]] = defaultdict(list)
-    for span in spans:
-        by_key[normalize(span.name)].append(span)
+    """Resolve every span to one gazetteer entry; spans with no candidate are dropped.
+
+    One sense per name and article is the default ("Georgia" means one thing throughout),
+    but a mention with its own local evidence ("Paris, Texas") is resolved on its own,
+    and that evidence moves the article's default only in proportion to how many of the
+    name's mentions carry it.
+    """
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for index, span in enumerate(spans):
+        by_key[normalize(span.name)].append(index)
     candidates = {
-        key: _fitting(gazetteer.lookup(group[0].name), group) for key, group in by_key.items()
+        key: _fitting(gazetteer.lookup(spans[group[0]].name), [spans[i] for i in group])
+        for key, group in by_key.items()
     }
     candidates = {key: found for key, found in candidates.items() if found}
 
     # Pass 1: priors only, to learn which countries and points the document is about.
-    first = {key: max(found, key=_prior) for key, found in candidates.items()}
-    anchors = _anchors(first, candidates, by_key)
-    containers = _containers(text, spans, candidates, first)
+    first = {key: max(found, key=lambda c: _prior(c, weights)) for key, found in candidates.items()}
+    focus = _anchors(first, candidates, by_key)
+    local = _local_evidence(text, spans, candidates)
+    qualifiers = _qualifiers_only(text, spans, by_key)
 
-    chosen: dict[str, tuple[Candidate, float]] = {}
+    picks: dict[int, tuple[Candidate, float, list[dict[str, object]]]] = {}
     for key, found in candidates.items():
-        scored = sorted(
-            ((_score(c, key, anchors, containers), c) for c in found),
-            key=lambda pair: (-pair[0], pair[1].entry.id),
-        )
-        best_score, best = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else best_score - 2.0
-        confidence = 1.0 / (1.0 + math.exp(-3.0 * (best_score - runner_up)))
-        if not best.primary and best.entry.kind == "city" and best.entry.population < 5000:
-            if best_score < 1.0:
-                continue  # a stray alternate name of a village: not worth a map pin
-        chosen[key] = (best, confidence)
+        group = by_key[key]
+        skip = frozenset({key, *qualifiers.get(key, ())})
+        base = {c.entry.id: _document_score(c, skip, focus, weights) for c in found}
+        share = weights.local_share * sum(bool(local.get(i)) for i in group) / len(group)
+        default_local = {
+            c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in group
+                                      if local.get(i))
+            for c in found
+        }  # fmt: skip
+        default = _rank(found, {k: base[k][0] + default_local[k] for k in base})
+        for index in group:
+            evidence = local.get(index)
+            if evidence:
+                scores = {c.entry.id: base[c.entry.id][0] + _local_score(c, evidence, weights)[0]
+                          for c in found}  # fmt: skip
+                ranked = _rank(found, scores)
+            else:
+                ranked = default
+            best_score, best = ranked[0]
+            if not best.primary and best.entry.kind == "city" and best.entry.population < 5000:
+                if best_score < weights.min_alternate_score:
+                    continue  # a stray alternate name of a village: not worth a map pin
+            probability, alternatives = _calibrated(
+                ranked, spans[index], len(group), bool(evidence), weights
+            )
+            picks[index] = (best, probability, alternatives)
+            if trace is not None:
+                record = _explain(spans[index], ranked, base, evidence, probability, weights)
+                record["features"] = calibration_features(
+                    ranked, spans[index], len(group), bool(evidence)
+                )
+                trace.append(record)
 
     mentions = []
-    for span in spans:
-        pick = chosen.get(normalize(span.name))
-        if pick is None:
+    for index, span in enumerate(spans):
+        if index not in picks:
             continue
-        candidate, confidence = pick
+        candidate, probability, alternatives = picks[index]
         entry = candidate.entry
         mentions.append(
             Mention(
@@ -109,17 +164,27 @@ def resolve(
                 kind=entry.kind,
                 country_code=entry.country_code,
                 gazetteer_id=entry.id,
-                score=round(confidence, 4),
+                score=round(probability, 4),
+                alternatives=tuple(alternatives),
             )
         )
     return mentions
+
+
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
+def _rank(found: list[Candidate], scores: dict[str, float]) -> list[tuple[float, Candidate]]:
+    return sorted(((scores[c.entry.id], c) for c in found), key=lambda p: (-p[0], p[1].entry.id))
 
 
 @dataclass(slots=True)
 class _Focus:
     """Where the document is: country and admin-1 weights, and its confident points."""
 
-    countries: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    countries: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     admins: dict[tuple[str, str, str], float] = field(default_factory=lambda: defaultdict(float))
     points: list[tuple[str, float, float, float]] = field(default_factory=list)
 
@@ -141,7 +206,7 @@ def _fitting(found: list[Candidate], spans: list[Span]) -> list[Candidate]:
 def _anchors(
     first: dict[str, Candidate],
     candidates: dict[str, list[Candidate]],
-    by_key: dict[str, list[Span]],
+    by_key: dict[str, list[int]],
 ) -> _Focus:
     """The document's focus from the first, prior-only reading of its names."""
     focus = _Focus()
@@ -151,7 +216,7 @@ def _anchors(
         ambiguous = len({c.entry.country_code for c in candidates[key]}) > 1
         weight = (0.5 if ambiguous else 1.0) * (1.0 + math.log(count))
         if entry.country_code:
-            focus.countries[entry.country_code] += weight
+            focus.countries[(key, entry.country_code)] += weight
         # A state named outright, or a town every candidate of which lies in one state.
         admins = {(c.entry.country_code, c.entry.admin1) for c in candidates[key]}
         if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
@@ -161,58 +226,255 @@ def _anchors(
     return focus
 
 
-def _containers(
-    text: str,
-    spans: Sequence[Span],
-    candidates: dict[str, list[Candidate]],
-    first: dict[str, Candidate],
-) -> dict[str, set[tuple[str, str]]]:
-    """ "X, Y" / "X in Y": span key → {(country, admin1)} of the container Y."""
-    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    ordered = sorted(spans, key=lambda s: s.start)
-    for here, nxt in zip(ordered, ordered[1:], strict=False):
-        if not text or not _PATTERN_AFTER.match(text[here.end : nxt.start]):
+def _qualifiers_only(
+    text: str, spans: Sequence[Span], by_key: dict[str, list[int]]
+) -> dict[str, set[str]]:
+    """name X → names Y that the article uses only to qualify X ("Paris, Texas")."""
+    qualifying: dict[str, set[str]] = defaultdict(set)  # Y → the X it qualifies
+    uses: dict[str, int] = defaultdict(int)
+    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    for here, nxt in zip(order, order[1:], strict=False):
+        a, b = spans[here], spans[nxt]
+        if text and _PATTERN_AFTER.match(text[a.end : b.start]):
+            qualifying[normalize(b.name)].add(normalize(a.name))
+            uses[normalize(b.name)] += 1
+    result: dict[str, set[str]] = defaultdict(set)
+    for qualifier, qualified in qualifying.items():
+        if uses[qualifier] == len(by_key.get(qualifier, ())) and len(qualified) == 1:
+            result[next(iter(qualified))].add(qualifier)
+    return result
+
+
+def _local_evidence(
+    text: str, spans: Sequence[Span], candidates: dict[str, list[Candidate]]
+) -> dict[int, _Local]:
+    """Per mention: "X, Y" / "X in Y" (X inside Y, Y contains X) and "the state of X"."""
+    found: dict[int, _Local] = defaultdict(_Local)
+    if not text:
+        return found
+    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    for here, nxt in zip(order, order[1:], strict=False):
+        a, b = spans[here], spans[nxt]
+        if not _PATTERN_AFTER.match(text[a.end : b.start]):
             continue
-        key, container_key = normalize(here.name), normalize(nxt.name)
+        key, container_key = normalize(a.name), normalize(b.name)
+        if key == container_key:
+            continue
         for candidate in candidates.get(container_key, []):
             entry = candidate.entry
-            if entry.kind in _CONTAINER_KINDS and key != container_key:
+            if entry.kind in _CONTAINER_KINDS:
                 admin = entry.admin1 if entry.kind == "admin" else ""
-                found[key].add((entry.country_code, admin))
-    return found
+                found[here].containers.add((entry.country_code, admin))
+        if text[a.end : b.start].strip() in (",", "(") and key in candidates:
+            found[nxt].contents.append(candidates[key])
+    for index, span in enumerate(spans):
+        cue = _KIND_CUE.search(text, max(0, span.start - 40), span.start)
+        if cue is not None:
+            found[index].kind = KIND_CUES.get(cue.group(1).casefold(), "")
+    return {index: local for index, local in found.items() if local}
 
 
-def _score(
-    candidate: Candidate,
-    key: str,
-    focus: _Focus,
-    containers: dict[str, set[tuple[str, str]]],
-) -> float:
+# -- evidence: each returns (score, reason) for one candidate --------------------------------
+def evidence_prior(candidate: Candidate, weights: Weights) -> tuple[float, str]:
     entry = candidate.entry
-    score = _prior(candidate)
-    total = sum(focus.countries.values()) or 1.0
-    if entry.country_code and entry.kind != "country":
-        score += 0.5 * focus.countries.get(entry.country_code, 0.0) / total
-    if entry.admin1:
-        # Same state as the other places named: Gainesville beside Atlanta is in Georgia.
-        votes = same = 0.0
-        for (other, country, admin1), weight in focus.admins.items():
-            if other != key:
-                votes += weight
-                same += weight if (country, admin1) == (entry.country_code, entry.admin1) else 0
-        if votes:
-            score += 0.5 * same / votes
-    others = [point for point in focus.points if point[0] != key]  # never a vote for itself
-    if others:
-        nearby = sum(
-            weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / 800.0)
-            for _, lat, lon, weight in others
-        )
-        score += 0.6 * nearby / sum(weight for *_, weight in others)
-    for country, admin in containers.get(key, ()):
+    own = "its own name" if candidate.primary else "an alternate name"
+    return _prior(candidate, weights), f"prior: {entry.kind}, {entry.population:,} people, {own}"
+
+
+def evidence_country_focus(
+    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+) -> tuple[float, str]:
+    """Inside a country the article names."""
+    entry = candidate.entry
+    if not entry.country_code or entry.kind == "country":
+        return 0.0, ""
+    votes = {(k, cc): w for (k, cc), w in focus.countries.items() if k not in skip}
+    total = sum(votes.values()) or 1.0
+    share = sum(w for (_, cc), w in votes.items() if cc == entry.country_code) / total
+    return weights.country_focus * share, f"article's countries: {share:.0%} {entry.country_code}"
+
+
+def evidence_admin_focus(
+    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+) -> tuple[float, str]:
+    """Same state as the other places named: Gainesville beside Atlanta is in Georgia."""
+    entry = candidate.entry
+    if not entry.admin1:
+        return 0.0, ""
+    votes = same = 0.0
+    for (other, country, admin1), weight in focus.admins.items():
+        if other not in skip:
+            votes += weight
+            same += weight if (country, admin1) == (entry.country_code, entry.admin1) else 0
+    if not votes:
+        return 0.0, ""
+    return weights.admin_focus * same / votes, f"article's states: {same / votes:.0%} same state"
+
+
+def evidence_nearby(
+    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+) -> tuple[float, str]:
+    """Near the places the article names without doubt (never a vote for itself)."""
+    entry = candidate.entry
+    others = [point for point in focus.points if point[0] not in skip]
+    if not others:
+        return 0.0, ""
+    nearby = sum(
+        weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / weights.nearby_scale_km)
+        for _, lat, lon, weight in others
+    ) / sum(weight for *_, weight in others)
+    return weights.nearby * nearby, f"near the article's other places: {nearby:.2f}"
+
+
+def evidence_container(candidate: Candidate, local: _Local, weights: Weights) -> tuple[float, str]:
+    """ "Springfield, Illinois", "Astara in Iran": this mention lies inside Y."""
+    entry = candidate.entry
+    for country, admin in local.containers:
         if entry.country_code == country and (not admin or entry.admin1 == admin):
-            score += 1.5
-    return score
+            return weights.container, f"inside the place named after it ({country} {admin})"
+    return 0.0, ""
+
+
+def evidence_contained(candidate: Candidate, local: _Local, weights: Weights) -> tuple[float, str]:
+    """ "Atlanta, Georgia": Georgia is the one that contains an Atlanta."""
+    entry = candidate.entry
+    if entry.kind not in _CONTAINER_KINDS:
+        return 0.0, ""
+    for inner in local.contents:
+        for other in inner:
+            if other.entry.country_code != entry.country_code or other.entry is entry:
+                continue
+            if entry.kind == "admin" and other.entry.admin1 != entry.admin1:
+                continue
+            return weights.contained, f"contains {other.entry.name}, named just before it"
+    return 0.0, ""
+
+
+def evidence_kind_cue(candidate: Candidate, local: _Local, weights: Weights) -> tuple[float, str]:
+    """ "the state of Victoria", "the city of Victoria": the kind the text names."""
+    if local.kind and candidate.entry.kind == local.kind:
+        return weights.kind_cue, f"the text calls it a {local.kind}"
+    return 0.0, ""
+
+
+def _document_score(
+    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+) -> tuple[float, list[tuple[float, str]]]:
+    """Prior and document evidence; ``skip``: names whose votes do not count here (the
+    name itself, and a "Texas" that only qualifies one "Paris, Texas")."""
+    parts = [
+        evidence_prior(candidate, weights),
+        evidence_country_focus(candidate, skip, focus, weights),
+        evidence_admin_focus(candidate, skip, focus, weights),
+        evidence_nearby(candidate, skip, focus, weights),
+    ]
+    return sum(value for value, _ in parts), parts
+
+
+def _local_score(
+    candidate: Candidate, local: _Local, weights: Weights
+) -> tuple[float, list[tuple[float, str]]]:
+    parts = [
+        evidence_container(candidate, local, weights),
+        evidence_contained(candidate, local, weights),
+        evidence_kind_cue(candidate, local, weights),
+    ]
+    return sum(value for value, _ in parts), parts
+
+
+# -- calibration: the score is the probability of being right --------------------------------
+def calibration_features(
+    ranked: list[tuple[float, Candidate]], span: Span, mentions: int, local: bool
+) -> dict[str, float]:
+    """What predicts that a mention is a real place placed right (see docs/evaluation.md)."""
+    best_score, best = ranked[0]
+    margin = best_score - ranked[1][0] if len(ranked) > 1 else 2.0
+    entry = best.entry
+    return {
+        "margin": min(margin, 2.0),
+        "log_margin": math.log1p(max(margin, 0.0)),
+        "country": float(entry.kind in ("country", "continent")),
+        "admin": float(entry.kind in ("admin", "region", "water", "landform")),
+        "population": math.log10(entry.population + 10) / 7.0,
+        "alternate": float(not best.primary),
+        "common_word": float(is_common_word(span.name.split()[0]) and " " not in span.name),
+        "local_evidence": float(local),
+        "single_candidate": float(len(ranked) == 1),
+        "mentions": math.log1p(mentions),
+    }
+
+
+def calibrated_probability(features: dict[str, float], weights: Weights) -> float:
+    logit = weights.calibration_intercept + sum(
+        getattr(weights, f"calibration_{name}") * value for name, value in features.items()
+    )
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+def _calibrated(
+    ranked: list[tuple[float, Candidate]],
+    span: Span,
+    mentions: int,
+    local: bool,
+    weights: Weights,
+) -> tuple[float, list[dict[str, object]]]:
+    """The best candidate's probability, and the next candidates sharing what is left."""
+    probability = calibrated_probability(
+        calibration_features(ranked, span, mentions, local), weights
+    )
+    rest = ranked[1 : 1 + _ALTERNATIVES]
+    best_score = ranked[0][0]
+    shares = [math.exp(3.0 * (score - best_score)) for score, _ in rest]
+    total = 1.0 + sum(math.exp(3.0 * (score - best_score)) for score, _ in ranked[1:])
+    alternatives = [
+        {
+            "name": c.entry.name,
+            "country_code": c.entry.country_code,
+            "lat": c.entry.lat,
+            "lon": c.entry.lon,
+            "score": round((1.0 - probability) * share / (total - 1.0), 4),
+            "gazetteer_id": c.entry.id,
+        }
+        for share, (_, c) in zip(shares, rest, strict=True)
+    ]
+    return probability, alternatives
+
+
+def _explain(
+    span: Span,
+    ranked: list[tuple[float, Candidate]],
+    base: dict[str, tuple[float, list[tuple[float, str]]]],
+    local: _Local | None,
+    probability: float,
+    weights: Weights,
+) -> dict[str, object]:
+    candidates = []
+    for score, candidate in ranked[:5]:
+        parts = list(base[candidate.entry.id][1])
+        if local:
+            parts += _local_score(candidate, local, weights)[1]
+        candidates.append(
+            {
+                "gazetteer_id": candidate.entry.id,
+                "name": candidate.entry.name,
+                "kind": candidate.entry.kind,
+                "country_code": candidate.entry.country_code,
+                "lat": candidate.entry.lat,
+                "lon": candidate.entry.lon,
+                "score": round(score, 3),
+                "evidence": [
+                    f"{value:+.2f} {reason}" for value, reason in parts if reason and value
+                ],
+            }
+        )
+    return {
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "probability": round(probability, 4),
+        "local_evidence": bool(local),
+        "candidates": candidates,
+    }
 
 
 def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gpd.GeoDataFrame:

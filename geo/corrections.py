@@ -1,0 +1,197 @@
+"""Corrections a journalist makes to a reviewed story, applied after resolution.
+
+``layers/corrections.yaml`` lists fixes that survive rebuilds::
+
+    corrections:
+      - name: Paris              # as written in the article (case and accents folded)
+        article: 003_paris-fair  # optional: only in this article (its file stem)
+        gazetteer_id: geonames:4717560
+      - name: Camp Lemonnier
+        lat: 11.547
+        lon: 43.159
+      - name: Drone
+        reject: true
+
+A pin moves every matching mention to the gazetteer entry or the coordinates, and also
+adds mentions where the name is written but was not recognised; a rejection removes the
+matching mentions. The file is validated with pydantic; errors are one line naming the
+file, the entry and the field. The build reports which corrections were used and which
+matched nothing (a typo, or an article that changed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from geo.gazetteer import Gazetteer, normalize
+from geo.model import Article, Mention
+
+FILE_NAME = "corrections.yaml"
+
+
+class CorrectionError(Exception):
+    """A corrections file that cannot be used; the message names the file and the field."""
+
+
+class Correction(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    article: str | None = None
+    gazetteer_id: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    reject: bool = False
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Correction:
+        pins = [self.gazetteer_id is not None, self.lat is not None or self.lon is not None]
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together")
+        if sum(pins) + self.reject != 1:
+            raise ValueError("give exactly one of gazetteer_id, lat/lon or reject: true")
+        return self
+
+    def matches(self, article: str, text: str) -> bool:
+        return (self.article is None or self.article == article) and normalize(text) == normalize(
+            self.name
+        )
+
+
+class CorrectionsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    corrections: list[Correction] = Field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CorrectionReport:
+    used: list[tuple[Correction, int]] = field(default_factory=list)  # (correction, mentions)
+    unmatched: list[Correction] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"correction used ({count} mentions): {_describe(c)}" for c, count in self.used]
+        out += [f"correction matched nothing: {_describe(c)}" for c in self.unmatched]
+        return out
+
+
+def _describe(correction: Correction) -> str:
+    where = f" in {correction.article}" if correction.article else ""
+    if correction.reject:
+        action = "reject"
+    elif correction.gazetteer_id:
+        action = f"→ {correction.gazetteer_id}"
+    else:
+        action = f"→ {correction.lat}, {correction.lon}"
+    return f"{correction.name!r}{where} {action}"
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    """The corrections of ``path``; none when the file does not exist."""
+    if not path.exists():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        reason = str(error).splitlines()[0]
+        raise CorrectionError(f"{path}: cannot be read as YAML ({reason})") from None
+    try:
+        return CorrectionsFile.model_validate(data or {}).corrections
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "file"
+        raise CorrectionError(f"{path}: {where}: {first['msg']}") from None
+
+
+def apply_corrections(
+    mentions: Sequence[Mention],
+    articles: Sequence[Article],
+    corrections: Sequence[Correction],
+    gazetteer: Gazetteer,
+) -> tuple[list[Mention], CorrectionReport]:
+    """Mentions with the corrections applied (article, then offset order) and a report."""
+    report = CorrectionReport()
+    targets: dict[int, Mention] = {}
+    for number, correction in enumerate(corrections):
+        if correction.gazetteer_id is not None:
+            entry = gazetteer.get(correction.gazetteer_id)
+            if entry is None:
+                raise CorrectionError(
+                    f"corrections[{number}].gazetteer_id: {correction.gazetteer_id!r} is not "
+                    "in the gazetteer (storymap gazetteer lookup NAME lists ids)"
+                )
+            targets[number] = Mention(
+                "", 0, 0, "", entry.name, entry.lat, entry.lon, entry.kind,
+                entry.country_code, entry.id, 1.0,
+            )  # fmt: skip
+        elif correction.lat is not None and correction.lon is not None:
+            slug = re.sub(r"[^a-z0-9]+", "-", normalize(correction.name)).strip("-")
+            targets[number] = Mention(
+                "", 0, 0, "", correction.name, correction.lat, correction.lon, "site", "",
+                f"correction:{slug}", 1.0,
+            )  # fmt: skip
+
+    counts = [0] * len(corrections)
+    result: list[Mention] = []
+    for mention in mentions:
+        number = _first_match(corrections, mention.article, mention.text)
+        if number is None:
+            result.append(mention)
+            continue
+        counts[number] += 1
+        if corrections[number].reject:
+            continue
+        result.append(_moved(mention, targets[number]))
+    # Pins also place the name where the recogniser missed it.
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for mention in mentions:
+        taken.setdefault(mention.article, []).append((mention.start, mention.end))
+    for article in articles:
+        for number, correction in enumerate(corrections):
+            if number not in targets or correction.article not in (None, article.id):
+                continue
+            pattern = re.compile(rf"(?<!\w){re.escape(correction.name)}(?!\w)", re.IGNORECASE)
+            for match in pattern.finditer(article.text):
+                spans = taken.setdefault(article.id, [])
+                if any(start < match.end() and match.start() < end for start, end in spans):
+                    continue
+                spans.append(match.span())
+                counts[number] += 1
+                base = dataclasses.replace(
+                    targets[number], article=article.id, start=match.start(), end=match.end(),
+                    text=match.group(),
+                )  # fmt: skip
+                result.append(base)
+    for number, correction in enumerate(corrections):
+        if counts[number]:
+            report.used.append((correction, counts[number]))
+        else:
+            report.unmatched.append(correction)
+    result.sort(key=lambda m: (m.article, m.start))
+    return result, report
+
+
+def _first_match(corrections: Sequence[Correction], article: str, text: str) -> int | None:
+    """Article-specific corrections win over the ones for every article."""
+    general = None
+    for number, correction in enumerate(corrections):
+        if correction.matches(article, text):
+            if correction.article is not None:
+                return number
+            general = number if general is None else general
+    return general
+
+
+def _moved(mention: Mention, target: Mention) -> Mention:
+    return dataclasses.replace(
+        mention, name=target.name, lat=target.lat, lon=target.lon, kind=target.kind,
+        country_code=target.country_code, gazetteer_id=target.gazetteer_id, score=1.0,
+        alternatives=(),
+    )  # fmt: skip
