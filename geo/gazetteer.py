@@ -286,6 +286,11 @@ def open_names_trie(db: sqlite3.Connection, index: Path) -> marisa_trie.RecordTr
         path = names_trie_path(index, row[0])
         if path.exists():
             return marisa_trie.RecordTrie(NAMES_RECORD).mmap(str(path))
+    print(
+        f"storymap: {index} has no names trie; building one in memory for this run"
+        " (rebuilding or re-importing the index saves one)",
+        file=sys.stderr,
+    )
     return build_names_trie(db)[0]
 
 
