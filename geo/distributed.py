@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 from distributed import Client, Future, WorkerPlugin, as_completed
 
+from geo import mention_store
 from geo.mention_store import (
-    PART_FILES,
     StoreSummary,
     commit_parquet_store,
     new_parquet_store,
@@ -96,7 +96,7 @@ def geoparse_files_on_cluster(
     paths = [str(path) for path in files]
     yield from ordered(
         lambda chunk: client.submit(_geoparse_task, chunk, demonyms, pure=False),
-        chunked(paths, PART_FILES),
+        chunked(paths, mention_store.PART_FILES),
         window=_window(client),
     )
 
@@ -132,14 +132,15 @@ def _write_parquet_on_workers(
     client: Client, files: Sequence[Path], out: Path, demonyms: bool
 ) -> StoreSummary:
     work = new_parquet_store(out)
-    parts = enumerate(chunked([str(path) for path in files], PART_FILES))
+    parts = enumerate(chunked([str(path) for path in files], mention_store.PART_FILES))
 
     def submit(index: int, chunk: list[str]) -> Future:
         return client.submit(_write_task, chunk, index, str(work), demonyms, pure=False)
 
     done: dict[int, StoreSummary] = {}
     try:
-        pending = as_completed([submit(*part) for part in islice(parts, _window(client))])
+        first = [submit(*part) for part in islice(parts, _window(client))]
+        pending = as_completed(first, loop=client.loop)
         for future in pending:
             index, summary = future.result()
             done[index] = summary
