@@ -83,7 +83,13 @@ def connect(scheduler_address: str) -> Iterator[Client]:
             raise ClusterError(
                 f"{scheduler_address}: no Dask worker joined within {WORKER_WAIT_SECONDS} s"
             ) from error
-        client.register_plugin(GazetteerPlugin(), name=PLUGIN_NAME)
+        try:
+            client.register_plugin(GazetteerPlugin(), name=PLUGIN_NAME)
+        except Exception as error:  # raised on a worker: any kind, reported in one line
+            raise ClusterError(
+                f"{scheduler_address}: a worker cannot open the gazetteer ({error}); "
+                "is geo-storymap installed on every worker?"
+            ) from error
         yield client
     finally:
         client.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -158,3 +160,12 @@ def test_jobs_must_be_a_positive_whole_number(
         main(["geoparse", str(folder), "--jobs", value])
     assert exit_info.value.code == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_the_scale_out_modules_do_not_load_geopandas() -> None:
+    """geopandas is imported only where a GeoDataFrame is written, never by the geoparse path."""
+    code = (
+        "import sys, geo.parallel, geo.mention_store\n"
+        "assert 'geopandas' not in sys.modules, 'geopandas was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
