@@ -21,10 +21,10 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from geo.model import Article, InputError, Mention, Passage
 
@@ -35,6 +35,8 @@ CHUNK_SIZE = 32  # files per task: big enough to hide the per-task cost, small e
 IN_FLIGHT_PER_WORKER = 4  # pending chunks per worker: keeps workers busy, bounds memory
 POOL_MIN_FILES = 64  # with the default --jobs, fewer files than this run in-process
 _START_METHOD = "forkserver"
+T = TypeVar("T")
+R = TypeVar("R", covariant=True)
 _PRELOAD = ["geo.pipeline"]  # imported once in the fork server, inherited by every worker
 
 
@@ -132,7 +134,7 @@ def geoparse_paths(
     return outcomes
 
 
-def chunked(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
+def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 
@@ -177,17 +179,23 @@ def geoparse_files(
         )
 
 
+class Pending(Protocol[R]):
+    """A submitted task: a ``concurrent.futures.Future`` or a Dask ``Future``."""
+
+    def result(self) -> R: ...
+
+
 def ordered(
-    submit: Callable[[list[Path]], Future[list[Outcome]]],
-    chunks: Iterable[list[Path]],
+    submit: Callable[[list[T]], Pending[list[R]]],
+    chunks: Iterable[list[T]],
     *,
     window: int,
-) -> Iterator[Outcome]:
+) -> Iterator[R]:
     """Submit chunks keeping at most ``window`` pending; yield their outcomes in chunk order.
 
     Works with any future that has ``.result()`` (concurrent.futures and Dask alike).
     """
-    pending: deque[Future[list[Outcome]]] = deque()
+    pending: deque[Pending[list[R]]] = deque()
     chunks = iter(chunks)
     for chunk in chunks:
         pending.append(submit(chunk))
