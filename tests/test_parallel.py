@@ -169,3 +169,20 @@ def test_the_scale_out_modules_do_not_load_geopandas() -> None:
         "assert 'geopandas' not in sys.modules, 'geopandas was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_build_with_two_jobs_writes_the_same_layers_and_page(folder: Path, tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    outputs = {}
+    for jobs in ("1", "2"):
+        layers, site = tmp_path / jobs / "layers", tmp_path / jobs / "site"
+        shutil.copytree(repo / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
+        args = ["build", "--seeds", str(folder), "--layers", str(layers), "--site", str(site)]
+        assert main([*args, "--tiles", "none", "--jobs", jobs]) == 0
+        outputs[jobs] = [
+            p.read_bytes() for p in (*sorted(layers.glob("*.geojson")), site / "index.html")
+        ]
+    assert outputs["2"] == outputs["1"]
+    assert len(outputs["1"]) == 4
