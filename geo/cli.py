@@ -12,8 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.parallel import Geoparsed
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
 LAYERS = ("places", "corridors", "conflicts")  # the build's outputs, with site/index.html
@@ -36,8 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site", type=Path, default=Path("site"), help="output folder for the page")
     build.add_argument("--tiles", default="osm", choices=["osm", "carto", "none"])
     _symlink_option(build)
+    build.add_argument(
+        "--mentions", type=Path, default=None, metavar="PATH",
+        help="use the mentions of `storymap geoparse --out PATH` instead of geoparsing --seeds",
+    )  # fmt: skip
     _geocoder_options(build)
     _demonym_option(build)
+    _jobs_option(build)
     build.set_defaults(handler=_build)
 
     geoparse = sub.add_parser("geoparse", help="print the place mentions of files or folders")
@@ -50,8 +59,17 @@ def _parser() -> argparse.ArgumentParser:
         help="per mention: the recognition rules that fired, the candidates and their scores",
     )
     _weights_option(geoparse)
+    geoparse.add_argument(
+        "--out", type=Path, default=None, metavar="PATH",
+        help="write a mention store for build --mentions: NAME.parquet (a folder) or NAME.jsonl",
+    )  # fmt: skip
+    geoparse.add_argument(
+        "--scheduler", default=None, metavar="tcp://HOST:PORT",
+        help="run on the workers of this Dask scheduler (see README, Scaling out)",
+    )  # fmt: skip
     _geocoder_options(geoparse)
     _demonym_option(geoparse)
+    _jobs_option(geoparse)
     geoparse.set_defaults(handler=_geoparse)
 
     gazetteer = sub.add_parser("gazetteer", help="build, inspect or extend the gazetteer")
@@ -134,6 +152,22 @@ def _symlink_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    from geo.parallel import POOL_MIN_FILES, default_jobs
+
+    parser.add_argument(
+        "--jobs", type=_positive_int, default=None, metavar="N",
+        help=f"processes to geoparse with (default: {default_jobs()}, this machine's cores, "
+        f"from {POOL_MIN_FILES} articles on)",
+    )  # fmt: skip
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
 def _geocoder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--geocoder",
@@ -147,25 +181,16 @@ def _geocoder_options(parser: argparse.ArgumentParser) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     """articles → passages → mentions → places → layers → page; writes only once all are built."""
-    from tqdm import tqdm
-
     from geo.gazetteer import Gazetteer
     from geo.layers import LayerError, build_story_layers
     from geo.page import render_page
-    from geo.pipeline import geoparse_article
     from geo.places import places_frame
 
     _check_outputs(args.layers, args.site)  # before the work, not after it
-    articles, errors = _read_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
+    parsed = _geoparsed(args)
+    articles, passages, errors = parsed.articles, parsed.passages, parsed.errors
     gazetteer = Gazetteer.default()
-    passages, mentions = [], []
-    for article in tqdm(articles, desc="geoparsing", unit="article", disable=len(articles) < 20):
-        article_passages, article_mentions = geoparse_article(
-            article, gazetteer=gazetteer, demonyms=args.demonyms
-        )
-        passages.extend(article_passages)
-        mentions.extend(article_mentions)
-    mentions = _maybe_relocate(mentions, args)
+    mentions = _maybe_relocate(parsed.mentions, args)
     mentions = _corrected(mentions, articles, args.layers, gazetteer)
 
     places = places_frame(mentions, passages)
@@ -251,27 +276,28 @@ def _geoparse(args: argparse.Namespace) -> int:
     """One JSON line (``--jsonl``) or one readable block per input file, in path order."""
     import json
 
-    from geo.gazetteer import Gazetteer
-    from geo.pipeline import geoparse_article
+    from geo.model import InputError
+    from geo.parallel import geoparse_files
 
-    articles, errors = _read_inputs(args.paths, follow_symlinks=args.follow_symlinks)
-    gazetteer = Gazetteer.default()
-    weights = _weights(args)
-    for article in articles:
-        explain: dict[str, list] | None = {} if args.explain else None
-        _, mentions = geoparse_article(
-            article, gazetteer=gazetteer, demonyms=args.demonyms, weights=weights,
-            explain=explain,
-        )  # fmt: skip
-        mentions = _maybe_relocate(mentions, args)
-        if explain is not None:
-            from geo.explain import format_explanation
-
-            if args.jsonl:
-                print(json.dumps({"id": article.id, **explain}, ensure_ascii=False), flush=True)
-            else:
-                print(format_explanation(article.id, explain))
+    if args.out:
+        return _geoparse_to_store(args)
+    files, errors = _plan_inputs(
+        args.paths, absolute=bool(args.scheduler), follow_symlinks=args.follow_symlinks
+    )
+    if args.explain:
+        return _explain(args, files, errors)
+    outcomes = geoparse_files(
+        files, jobs=args.jobs, demonyms=args.demonyms, scheduler=args.scheduler,
+        weights=_weights(args),
+    )  # fmt: skip
+    readable = 0
+    for outcome in _cluster_errors(outcomes):
+        if isinstance(outcome, InputError):
+            errors.append(outcome)
+            print(f"storymap: skipped {outcome}", file=sys.stderr)
             continue
+        readable += 1
+        article, mentions = outcome.article, _maybe_relocate(outcome.mentions, args)
         if args.jsonl:
             record = {"id": article.id, "mentions": [_mention_record(m) for m in mentions]}
             print(json.dumps(record, ensure_ascii=False, sort_keys=False), flush=True)
@@ -283,7 +309,97 @@ def _geoparse(args: argparse.Namespace) -> int:
                 f"({m.kind}, {m.country_code or '--'}) {m.lat:.4f}, {m.lon:.4f} "
                 f"[{m.gazetteer_id}, score {m.score:.2f}]"
             )
+    _require_readable(readable, args.paths)
     return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _explain(args: argparse.Namespace, files: list[Path], errors: list) -> int:
+    """``geoparse --explain``: rules, candidates and evidence per mention, in-process."""
+    import json
+
+    from geo.articles import ArticleError, read_article
+    from geo.explain import format_explanation
+    from geo.gazetteer import Gazetteer
+    from geo.model import InputError
+    from geo.pipeline import geoparse_article
+
+    gazetteer, weights, readable = Gazetteer.default(), _weights(args), 0
+    for path in files:
+        try:
+            article = read_article(path)
+        except ArticleError as error:
+            errors.append(InputError(error.path, error.reason))
+            print(f"storymap: skipped {errors[-1]}", file=sys.stderr)
+            continue
+        readable += 1
+        explain: dict[str, list] = {}
+        geoparse_article(
+            article, gazetteer=gazetteer, demonyms=args.demonyms, weights=weights, explain=explain
+        )
+        if args.jsonl:
+            print(json.dumps({"id": article.id, **explain}, ensure_ascii=False), flush=True)
+        else:
+            print(format_explanation(article.id, explain))
+    _require_readable(readable, args.paths)
+    return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _geoparse_to_store(args: argparse.Namespace) -> int:
+    """``geoparse --out``: a mention store, written here or by the workers of a Dask cluster."""
+    from geo.mention_store import StoreError, geoparse_to_store, store_format
+    from geo.parallel import ClusterError
+
+    if args.geocoder != "offline":
+        raise CommandError("--out stores offline mentions only; drop --geocoder")
+    try:
+        store_format(args.out)
+        files, refused = _plan_inputs(
+            args.paths, absolute=True, follow_symlinks=args.follow_symlinks
+        )
+        summary = geoparse_to_store(
+            files, args.out, jobs=args.jobs, scheduler=args.scheduler, demonyms=args.demonyms
+        )
+    except (StoreError, ClusterError) as error:
+        raise CommandError(str(error)) from error
+    for error in summary.errors:
+        print(f"storymap: skipped {error}", file=sys.stderr)
+    _require_readable(summary.articles, args.paths)
+    print(
+        f"{summary.articles} articles, {summary.mentions} mentions: wrote {args.out}",
+        file=sys.stderr,
+    )
+    return EXIT_SKIPPED if refused or summary.errors else EXIT_OK
+
+
+def _geoparsed(args: argparse.Namespace) -> Geoparsed:
+    """The build's articles, passages and mentions: from ``--mentions``, or geoparsed now."""
+    from geo.mention_store import StoreError, read_mentions
+    from geo.parallel import geoparse_all
+
+    if args.mentions:
+        try:
+            parsed = read_mentions(args.mentions)
+        except StoreError as error:
+            raise CommandError(str(error)) from error
+        _require_readable(len(parsed.articles), [args.mentions])
+        return parsed
+    files, refused = _plan_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
+    parsed = geoparse_all(files, jobs=args.jobs, demonyms=args.demonyms)
+    for error in parsed.errors:
+        print(f"storymap: skipped {error}", file=sys.stderr)
+    parsed.errors[:0] = refused
+    _require_readable(len(parsed.articles), [args.seeds])
+    return parsed
+
+
+def _cluster_errors(outcomes: Iterator[Any]) -> Iterator[Any]:
+    """Outcomes as they come; a cluster that fails on the way becomes a one-line error."""
+    from geo.parallel import ClusterError
+
+    try:
+        yield from outcomes
+    except ClusterError as error:
+        raise CommandError(str(error)) from error
 
 
 def _mention_record(mention) -> dict:
@@ -294,20 +410,25 @@ def _mention_record(mention) -> dict:
     return record
 
 
-def _read_inputs(paths: Sequence[Path], *, follow_symlinks: bool = False) -> tuple[list, list]:
-    """Read every article; name each bad file on stderr; fail only when none is readable."""
-    from geo.articles import read_articles
+def _plan_inputs(
+    paths: Sequence[Path], *, absolute: bool = False, follow_symlinks: bool = False
+) -> tuple[list, list]:
+    """The article files to read; name each refused file on stderr; fail if a path is missing."""
+    from geo.parallel import plan_inputs
 
     missing = [path for path in paths if not os.path.lexists(path)]
     if missing:
         raise CommandError(f"{missing[0]}: no such file or folder")
-    articles, errors = read_articles(paths, follow_symlinks=follow_symlinks)
-    for error in errors:
+    files, refused = plan_inputs(paths, absolute=absolute, follow_symlinks=follow_symlinks)
+    for error in refused:
         print(f"storymap: skipped {error}", file=sys.stderr)
-    if not articles:
+    return files, refused
+
+
+def _require_readable(count: int, paths: Sequence[Path]) -> None:
+    if not count:
         shown = ", ".join(str(path) for path in paths)
         raise CommandError(f"{shown}: no readable article (.txt, .md or .html)")
-    return articles, errors
 
 
 def _maybe_relocate(mentions: list, args: argparse.Namespace) -> list:

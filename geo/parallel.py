@@ -1,0 +1,273 @@
+"""The geoparser on every core of one machine, streaming, in input order.
+
+Why a process pool and not threads: the geoparser is pure Python, so only processes run it
+in parallel. Each worker opens the gazetteer once (the pool initializer) and reads its own
+files, so only file paths go out and only results come back. Work goes out in chunks of
+paths and at most ``IN_FLIGHT_PER_WORKER`` chunks per worker are pending at once, so memory
+stays flat however many files there are: results are yielded as soon as the chunk holding
+the next file in input order is done, never gathered.
+
+Workers start from a fork server (``forkserver``), not by forking the caller: the caller may
+hold an open SQLite connection (the gazetteer), which must not cross a fork.
+
+``jobs=1`` (or a single file) runs in the calling process with no pool at all; both paths
+run the same function, so their results are identical.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from geo.model import Article, InputError, Mention, Passage
+from geo.weights import DEFAULT, Weights
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geo.gazetteer import Gazetteer
+
+CHUNK_SIZE = 32  # files per task: big enough to hide the per-task cost, small enough to balance
+IN_FLIGHT_PER_WORKER = 4  # pending chunks per worker: keeps workers busy, bounds memory
+POOL_MIN_FILES = 64  # with the default --jobs, fewer files than this run in-process
+_START_METHOD = "forkserver"
+T = TypeVar("T")
+R = TypeVar("R", covariant=True)
+_PRELOAD = ["geo.pipeline"]  # imported once in the fork server, inherited by every worker
+
+
+class ClusterError(Exception):
+    """The Dask scheduler cannot be used (unreachable, no worker, Dask not installed)."""
+
+
+def default_jobs() -> int:
+    """The cores this process may use (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """One geoparsed article: the article, its quotable passages and its place mentions."""
+
+    article: Article
+    passages: list[Passage]
+    mentions: list[Mention]
+
+    @property
+    def path(self) -> Path | None:
+        return self.article.path
+
+
+Outcome = ArticleResult | InputError
+
+
+@dataclass(slots=True)
+class Geoparsed:
+    """Everything ``storymap build`` needs from the geoparser, for a whole folder."""
+
+    articles: list[Article] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        if isinstance(outcome, InputError):
+            self.errors.append(outcome)
+            return
+        self.articles.append(outcome.article)
+        self.passages.extend(outcome.passages)
+        self.mentions.extend(outcome.mentions)
+
+
+def plan_inputs(
+    paths: Iterable[Path], *, absolute: bool = False, follow_symlinks: bool = False
+) -> tuple[list[Path], list[InputError]]:
+    """The article files to geoparse, and the files refused before any is read.
+
+    An article's id is its file stem, so a second file with a stem already taken is refused
+    here, up front: workers never see each other's files, so they could not tell.
+    ``absolute`` paths are for workers with another working directory (a Dask cluster) and
+    for stores, which record each article's path.
+    """
+    from geo.articles import find_article_files
+
+    files: list[Path] = []
+    found, refused = find_article_files(paths, follow_symlinks=follow_symlinks)
+    first_path: dict[str, Path] = {}
+    for path in found:
+        path = path.absolute() if absolute else path
+        if path.stem in first_path:
+            reason = f"has the same article id as {first_path[path.stem]}; rename it"
+            refused.append(InputError(path, reason))
+            continue
+        first_path[path.stem] = path
+        files.append(path)
+    return files, refused
+
+
+def geoparse_paths(
+    paths: Iterable[Path],
+    gazetteer: Gazetteer,
+    *,
+    demonyms: bool = False,
+    weights: Weights | None = None,
+) -> list[Outcome]:
+    """Read and geoparse each file in order; a file that cannot be read becomes an InputError.
+
+    This is the unit of work everywhere: in-process, in a pool worker, on a Dask worker.
+    """
+    from geo.articles import ArticleError, read_article
+    from geo.pipeline import geoparse_article
+
+    outcomes: list[Outcome] = []
+    for path in paths:
+        try:
+            article = read_article(Path(path))
+        except ArticleError as error:
+            outcomes.append(InputError(error.path, error.reason))
+            continue
+        passages, mentions = geoparse_article(
+            article, gazetteer=gazetteer, demonyms=demonyms, weights=weights or DEFAULT
+        )
+        outcomes.append(ArticleResult(article, passages, mentions))
+    return outcomes
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def chunk_size_for(count: int, workers: int, largest: int = CHUNK_SIZE) -> int:
+    """Chunks small enough that every worker gets several, at most ``largest`` files."""
+    return max(1, min(largest, math.ceil(count / (workers * IN_FLIGHT_PER_WORKER))))
+
+
+def geoparse_files(
+    paths: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    demonyms: bool = False,
+    chunk_size: int | None = None,
+    scheduler: str | None = None,
+    weights: Weights | None = None,
+) -> Iterator[Outcome]:
+    """An ``ArticleResult`` or ``InputError`` for each of ``paths``, in the same order.
+
+    ``jobs=None`` uses every core when there is enough work (``POOL_MIN_FILES``); an explicit
+    ``jobs`` is obeyed. With ``scheduler`` (``tcp://host:port``) the workers of that Dask
+    cluster do the work instead (``geo.distributed``). Results are identical to
+    ``geo.pipeline.geoparse_article`` run on each file in turn.
+    """
+    if scheduler:
+        if weights not in (None, DEFAULT):
+            raise ClusterError("--weights is not available with --scheduler; workers use defaults")
+        yield from cluster().outcomes_on_cluster(scheduler, paths, demonyms=demonyms)
+        return
+    workers = min(default_jobs() if jobs is None else jobs, len(paths))
+    if jobs is None and len(paths) < POOL_MIN_FILES:
+        workers = 1
+    if workers <= 1:
+        yield from _in_process(paths, demonyms, weights)
+        return
+    size = chunk_size or chunk_size_for(len(paths), workers)
+    context = multiprocessing.get_context(_START_METHOD)
+    context.set_forkserver_preload(_PRELOAD)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_open_gazetteer) as pool:
+        yield from ordered(
+            lambda chunk: pool.submit(_work, chunk, demonyms, weights),
+            chunked(paths, size),
+            window=workers * IN_FLIGHT_PER_WORKER,
+        )
+
+
+class Pending(Protocol[R]):
+    """A submitted task: a ``concurrent.futures.Future`` or a Dask ``Future``."""
+
+    def result(self) -> R: ...
+
+
+def ordered(
+    submit: Callable[[list[T]], Pending[list[R]]],
+    chunks: Iterable[list[T]],
+    *,
+    window: int,
+) -> Iterator[R]:
+    """Submit chunks keeping at most ``window`` pending; yield their outcomes in chunk order.
+
+    Works with any future that has ``.result()`` (concurrent.futures and Dask alike).
+    """
+    pending: deque[Pending[list[R]]] = deque()
+    chunks = iter(chunks)
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            break
+    while pending:
+        outcomes = pending.popleft().result()
+        next_chunk = next(chunks, None)
+        if next_chunk is not None:
+            pending.append(submit(next_chunk))
+        yield from outcomes
+
+
+def geoparse_all(
+    paths: Sequence[Path], *, jobs: int | None = None, demonyms: bool = False, progress: bool = True
+) -> Geoparsed:
+    """Every outcome gathered, for ``storymap build`` (which needs them all anyway)."""
+    from tqdm import tqdm
+
+    parsed = Geoparsed()
+    outcomes = geoparse_files(paths, jobs=jobs, demonyms=demonyms)
+    show = progress and len(paths) >= 20
+    for outcome in tqdm(
+        outcomes, total=len(paths), desc="geoparsing", unit="article", disable=not show
+    ):
+        parsed.add(outcome)
+    return parsed
+
+
+def cluster() -> Any:
+    """``geo.distributed``, imported only when asked for (Dask is an optional extra)."""
+    try:
+        from geo import distributed
+    except ImportError as error:
+        raise ClusterError(
+            f"--scheduler needs Dask ({error}); install it: pip install 'geo-storymap[cluster]'"
+        ) from error
+    return distributed
+
+
+def _in_process(
+    paths: Sequence[Path], demonyms: bool, weights: Weights | None = None
+) -> Iterator[Outcome]:
+    from geo.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    for chunk in chunked(paths, CHUNK_SIZE):
+        yield from geoparse_paths(chunk, gazetteer, demonyms=demonyms, weights=weights)
+
+
+# -- in the worker processes ------------------------------------------------------------
+_worker_gazetteer: Gazetteer | None = None
+
+
+def _open_gazetteer() -> None:
+    """Pool initializer: open the gazetteer once for all the chunks this worker will run."""
+    global _worker_gazetteer
+    from geo.gazetteer import Gazetteer
+
+    _worker_gazetteer = Gazetteer.default()
+
+
+def _work(chunk: list[Path], demonyms: bool, weights: Weights | None = None) -> list[Outcome]:
+    assert _worker_gazetteer is not None, "the pool initializer opens the gazetteer"
+    return geoparse_paths(chunk, _worker_gazetteer, demonyms=demonyms, weights=weights)

@@ -1,0 +1,188 @@
+"""Geoparsing on every core: the same output as one core, in input order, bad files named."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+from geo.mention_store import read_mentions
+from geo.parallel import ArticleResult, geoparse_files, ordered, plan_inputs
+from geo.pipeline import geoparse_article
+
+PLACES = [
+    "Baku", "Yerevan", "Tbilisi", "Moscow", "Ankara", "Tehran", "Paris", "Berlin", "Kyiv",
+    "Warsaw", "Rome", "Madrid", "Cairo", "Nairobi", "Lagos", "Tokyo", "Seoul", "Lima",
+    "Armenia", "Georgia", "Azerbaijan", "Turkey", "Iran", "France",
+]  # fmt: skip
+
+
+def write_articles(folder: Path, count: int = 20) -> list[Path]:
+    """``count`` tiny news articles, each naming a different mix of places."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        a, b, c, d = (PLACES[(n * 7 + k * 5) % len(PLACES)] for k in range(4))
+        text = (
+            f"Officials from {a} met delegates from {b} on Monday.\n"
+            f"The talks in {c} touched on trade with {d}.\n"
+            f"Share this article\n"
+            f"A second round is planned in {a} next month.\n"
+        )
+        path = folder / f"article-{n:02d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("articles")
+    write_articles(folder)
+    return folder
+
+
+def _geoparse(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["geoparse", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_two_jobs_print_the_same_jsonl_as_one(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code_1, serial, _ = _geoparse(capsys, str(folder), "--jsonl", "--jobs", "1")
+    code_2, parallel, _ = _geoparse(capsys, str(folder), "--jsonl", "--jobs", "2")
+    assert code_1 == code_2 == 0
+    assert parallel == serial
+    ids = [json.loads(line)["id"] for line in parallel.splitlines()]
+    assert ids == [f"article-{n:02d}" for n in range(20)]  # input (file name) order
+    assert all(json.loads(line)["mentions"] for line in parallel.splitlines())
+
+
+def test_pool_results_equal_the_serial_pipeline(folder: Path, gazetteer) -> None:
+    from geo.articles import read_article
+
+    files = sorted(folder.glob("*.txt"), reverse=True)  # any order the caller gives
+    results = list(geoparse_files(files, jobs=2, chunk_size=3))
+    assert [r.article.id for r in results] == [f.stem for f in files]
+    for path, result in zip(files, results, strict=True):
+        passages, mentions = geoparse_article(read_article(path), gazetteer=gazetteer)
+        assert result == ArticleResult(read_article(path), passages, mentions)
+
+
+def test_a_bad_file_is_named_and_the_others_go_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_articles(tmp_path, 6)
+    (tmp_path / "article-03.txt").write_bytes(b"Baku \xff\xfe talks\n")
+    code, out, err = _geoparse(capsys, str(tmp_path), "--jsonl", "--jobs", "2")
+    assert code == 1
+    assert "article-03.txt: is not valid UTF-8" in err
+    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    assert ids == ["article-00", "article-01", "article-02", "article-04", "article-05"]
+
+
+def test_two_files_with_one_article_id_are_refused_before_reading(tmp_path: Path) -> None:
+    write_articles(tmp_path, 2)
+    (tmp_path / "article-01.md").write_text("Talks in Baku.\n", encoding="utf-8")
+    files, refused = plan_inputs([tmp_path])
+    assert [f.name for f in files] == ["article-00.txt", "article-01.md"]
+    assert [e.path.name for e in refused] == ["article-01.txt"]
+    assert "same article id as" in refused[0].reason
+
+
+def test_chunks_are_taken_only_a_window_ahead_of_the_results() -> None:
+    """Memory stays flat: input is consumed only as far as the results the caller took."""
+    taken: list[int] = []
+
+    def chunks() -> Iterator[list[Path]]:
+        for n in range(100):
+            taken.append(n)
+            yield [Path(f"{n}.txt")]
+
+    def submit(chunk: list[Path]) -> Future:
+        future: Future = Future()
+        future.set_result([chunk[0].stem])
+        return future
+
+    results = ordered(submit, chunks(), window=4)
+    assert next(results) == "0"
+    assert len(taken) == 5  # the window, plus one submitted when the first was done
+    assert list(results) == [str(n) for n in range(1, 100)]
+
+
+def test_out_jsonl_and_parquet_hold_what_build_needs(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], gazetteer
+) -> None:
+    from geo.articles import read_article
+
+    jsonl, parquet = tmp_path / "m.jsonl", tmp_path / "m.parquet"
+    assert _geoparse(capsys, str(folder), "--out", str(jsonl), "--jobs", "1")[0] == 0
+    assert _geoparse(capsys, str(folder), "--out", str(parquet), "--jobs", "2")[0] == 0
+    expected_passages, expected_mentions = [], []
+    for path in sorted(folder.glob("*.txt")):
+        passages, mentions = geoparse_article(read_article(path), gazetteer=gazetteer)
+        expected_passages += passages
+        expected_mentions += mentions
+    for store in (jsonl, parquet):
+        parsed = read_mentions(store)
+        assert [a.id for a in parsed.articles] == [f"article-{n:02d}" for n in range(20)]
+        assert parsed.passages == expected_passages
+        assert parsed.mentions == expected_mentions
+        assert not parsed.errors
+
+
+def test_out_needs_a_known_format_and_build_a_real_store(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _geoparse(capsys, str(folder), "--out", str(tmp_path / "m.txt"))
+    assert code == 2 and "m.txt: the output name must end in NAME.parquet or NAME.jsonl" in err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a"}\n', encoding="utf-8")
+    code = main(["build", "--mentions", str(bad), "--site", str(tmp_path / "site")])
+    err = capsys.readouterr().err
+    assert code == 2 and "bad.jsonl: line 1: not a mention record" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(
+    folder: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["geoparse", str(folder), "--jobs", value])
+    assert exit_info.value.code == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_the_scale_out_modules_do_not_load_geopandas() -> None:
+    """geopandas is imported only where a GeoDataFrame is written, never by the geoparse path."""
+    code = (
+        "import sys, geo.parallel, geo.mention_store\n"
+        "assert 'geopandas' not in sys.modules, 'geopandas was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_build_with_two_jobs_writes_the_same_layers_and_page(folder: Path, tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    outputs = {}
+    for jobs in ("1", "2"):
+        layers, site = tmp_path / jobs / "layers", tmp_path / jobs / "site"
+        shutil.copytree(repo / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
+        args = ["build", "--seeds", str(folder), "--layers", str(layers), "--site", str(site)]
+        assert main([*args, "--tiles", "none", "--jobs", jobs]) == 0
+        outputs[jobs] = [
+            p.read_bytes() for p in (*sorted(layers.glob("*.geojson")), site / "index.html")
+        ]
+    assert outputs["2"] == outputs["1"]
+    assert len(outputs["1"]) == 4
