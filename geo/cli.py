@@ -95,11 +95,11 @@ def _build(args: argparse.Namespace) -> int:
     """articles → passages → mentions → places → layers → page; writes only once all are built."""
     from tqdm import tqdm
 
+    from geo.frames import places_frame, write_geojson
     from geo.gazetteer import Gazetteer
-    from geo.layers import LayerError, build_story_layers, write_geojson
+    from geo.layers import LayerError, build_story_layers
     from geo.page import render_page, write_page
     from geo.pipeline import geoparse_article
-    from geo.places import places_frame
 
     articles, errors = _read_inputs([args.seeds])
     gazetteer = Gazetteer.default()
@@ -113,9 +113,8 @@ def _build(args: argparse.Namespace) -> int:
     mentions = _maybe_relocate(mentions, args)
 
     places = places_frame(mentions, passages)
-    by_id = {article.id: article for article in articles}
     try:
-        story = build_story_layers(args.layers, gazetteer, passages, by_id)
+        story = build_story_layers(args.layers, gazetteer, passages)
     except LayerError as error:
         raise CommandError(str(error)) from error
     html = render_page(

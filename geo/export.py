@@ -16,7 +16,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.atomic import write_text
-from geo.layers import LAYER_NAMES, read_geojson, to_feature_collection
+from geo.frames import read_geojson, to_feature_collection
+from geo.layers import LAYER_NAMES
 
 FORMATS = ("geojson", "gpkg", "parquet", "csv")
 

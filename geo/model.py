@@ -78,6 +78,40 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Where a layer feature is named: the exact words, and the passage they sit in.
+
+    ``passage`` is the :class:`Passage` ``index`` within ``article`` (``None`` when the
+    words lie in no passage). Layers store each passage's text once and quotes refer to
+    it by index, so output grows with the input, not with mentions × passage length.
+    """
+
+    article: str
+    start: int
+    end: int
+    text: str
+    passage: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "passage": self.passage,
+        }
+
+
+class LayerError(Exception):
+    """A story definition or layer that cannot be built; names the file, field and reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
 class InputError:
     """An input file that could not be used, with the reason a user can act on."""
 

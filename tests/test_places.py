@@ -7,7 +7,7 @@ import json
 from geo.gazetteer import Gazetteer
 from geo.model import Article
 from geo.pipeline import geoparse, geoparse_article
-from geo.places import places_frame
+from geo.frames import places_frame
 
 
 def resolved(text: str, gazetteer: Gazetteer) -> dict[str, str]:
@@ -55,9 +55,11 @@ def test_places_frame_groups_mentions_with_their_passages(tiny_gazetteer: Gazett
     assert list(frame["name"]) == ["Baku", "Moscow"]
     baku = frame.iloc[0]
     assert baku["mention_count"] == 2 and baku["articles"] == ["story"]
-    assert [m["passage"] for m in baku["mentions"]] == [
+    quoted = {(p["article"], p["index"]): p["text"] for p in frame.attrs["passages"]}
+    assert [quoted[(m["article"], m["passage"])] for m in baku["mentions"]] == [
         "Baku hosted talks.", "Later, Baku's mayor met Moscow.",
     ]  # fmt: skip
+    assert len(frame.attrs["passages"]) == 2  # each passage once, though quoted three times
     for m in baku["mentions"]:
         assert article.text[m["start"] : m["end"]] == m["text"] == "Baku"
     assert baku.geometry.x == 49.892 and baku.geometry.y == 40.377
