@@ -11,8 +11,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, shape
 
-from geo.gazetteer import Gazetteer
 from geo.frames import write_geojson
+from geo.gazetteer import Gazetteer
 from geo.layers import LayerError, build_story_layers
 from geo.model import Article
 from geo.passages import split_passages

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from geo.frames import places_frame
 from geo.gazetteer import Gazetteer
 from geo.model import Article
 from geo.pipeline import geoparse, geoparse_article
-from geo.frames import places_frame
 
 
 def resolved(text: str, gazetteer: Gazetteer) -> dict[str, str]:
