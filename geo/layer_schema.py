@@ -12,6 +12,7 @@ Lists are lists: ``aliases: Baku`` is refused with a hint, not read as B, a, k, 
 from __future__ import annotations
 
 import datetime
+import stat
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -168,39 +169,54 @@ def _date_text(value: Any) -> Any:
 
 
 # -- reading ------------------------------------------------------------------------------
+class _Refused(yaml.YAMLError):
+    """YAML a definition may not use, with the field where it was found."""
+
+    def __init__(self, field: str, reason: str, mark: Any) -> None:
+        super().__init__(reason)
+        self.field, self.reason, self.mark = field, reason, mark
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """Safe YAML without aliases and with bounded nesting.
 
     Aliases are what a "billion laughs" file multiplies; a definition never needs one,
     so the first alias stops the load. PyYAML composes nodes recursively, so nesting is
-    bounded too (5,000 levels would otherwise end in RecursionError).
+    bounded too (5,000 levels would otherwise end in RecursionError). The loader keeps
+    the path of the node it is composing, so a refusal names the field.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self._depth = 0
+        self._path: list[str] = []
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in a layer definition",
-                event.start_mark,
-            )  # fmt: skip
-        self._depth += 1
+        if isinstance(index, yaml.ScalarNode):  # the value of a mapping key
+            step = f".{index.value}" if any(self._path) else str(index.value)
+        elif isinstance(index, int):  # an item of a sequence
+            step = f"[{index}]"
+        else:  # the document root or a mapping key
+            step = ""
+        self._path.append(step)
         try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
-                )
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                self._refuse("aliases (*name) are not allowed in a layer definition", event)
+            if len(self._path) > MAX_DEPTH:
+                self._refuse(f"nesting deeper than {MAX_DEPTH} levels", event)
             return super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            self._path.pop()
+
+    def _refuse(self, reason: str, event: Any) -> None:
+        raise _Refused("".join(self._path)[:200], reason, event.start_mark)
 
 
 def read_yaml(path: Path) -> Any:
     """The YAML document in ``path``, size-, alias- and depth-bounded."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise LayerError(path, "is not a regular file")
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
@@ -211,11 +227,16 @@ def read_yaml(path: Path) -> Any:
     loader = _BoundedLoader(text)
     try:
         return loader.get_single_data()
+    except _Refused as error:
+        where = f" (line {error.mark.line + 1})" if error.mark is not None else ""
+        raise LayerError(path, f"{error.field or 'document'}: {error.reason}{where}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(error, "problem", None) or error
-        raise LayerError(path, f"is not valid YAML{where}: {problem}") from error
+        raise LayerError(path, f"is not valid YAML{where}: {problem}") from None
+    except (ValueError, OverflowError) as error:  # e.g. an integer of 5,000 digits
+        raise LayerError(path, f"is not valid YAML: {error}") from None
     finally:
         loader.dispose()
 

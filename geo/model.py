@@ -106,9 +106,13 @@ class LayerError(Exception):
     """A story definition or layer that cannot be built; names the file, field and reason."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{path}: {reason}".translate(_ONE_LINE))
         self.path = Path(path)
         self.reason = reason
+
+
+# Line breaks from a file name or a YAML key are shown escaped: an error is one line.
+_ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 @dataclass(frozen=True, slots=True)
