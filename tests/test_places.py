@@ -86,3 +86,14 @@ def test_state_named_in_the_article_decides_between_towns(gazetteer: Gazetteer) 
 def test_countries_are_placed_at_the_geonames_country_point(gazetteer: Gazetteer) -> None:
     us = next(m for m in geoparse("Leaders of the United States met.", gazetteer=gazetteer))
     assert (round(us.lat, 2), round(us.lon, 2)) == (39.76, -98.5)
+
+
+def test_zero_width_characters_inside_a_name_do_not_split_it(tiny_gazetteer: Gazetteer) -> None:
+    text = "Talks in Mos\u200bcow, Ba\u200dku, Bak\u00adu, Yere\u2060van. \ufeffArmenia waited."
+    mentions = geoparse(text, gazetteer=tiny_gazetteer)
+    assert [(m.text, m.gazetteer_id) for m in mentions] == [
+        ("Mos\u200bcow", "t:moscow"), ("Ba\u200dku", "t:baku"), ("Bak\u00adu", "t:baku"),
+        ("Yere\u2060van", "t:yerevan"), ("Armenia", "t:am"),
+    ]  # fmt: skip
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text
