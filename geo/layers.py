@@ -118,7 +118,8 @@ def corridor_row(
     parts, legs, total = [], [], 0.0
     for here, there in zip(stops, stops[1:], strict=False):
         line = geodesic_line(here["lon"], here["lat"], there["lon"], there["lat"])
-        length = GEOD.line_length(*zip(*line.coords, strict=True)) / 1000
+        lons, lats = line.xy
+        length = GEOD.line_length(list(lons), list(lats)) / 1000
         total += length
         parts.append(line)
         mode = "sea" if here["sea"] else "land"
