@@ -43,8 +43,11 @@ VERBS = ["met officials from", "sent goods to", "talked about", "signed a deal w
 _MEASURE = """
 import resource, subprocess, sys, time
 began = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
-print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.perf_counter() - began)
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+summary = [line for line in done.stderr.splitlines() if " mentions, " in line] or ["? ? ?"]
+mentions = [line.split()[2] for line in summary]
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(done.returncode, peak, time.perf_counter() - began, mentions[-1].replace(",", ""))
 """
 
 
@@ -78,13 +81,14 @@ def build(seeds: Path, work: Path) -> dict[str, float | int]:
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
     )
-    code, rss_kb, seconds = done.stdout.split()
+    code, rss_kb, seconds, mentions = done.stdout.split()
     outputs = {p.name: p.stat().st_size for p in layers.glob("*.geojson")}
     page = work / "site" / "index.html"
     outputs["index.html"] = page.stat().st_size if page.exists() else 0
     input_bytes = sum(p.stat().st_size for p in seeds.rglob("*") if p.is_file())
     return {
         "exit_code": int(code),
+        "mentions": mentions,
         "seconds": round(float(seconds), 1),
         "peak_rss_mb": round(int(rss_kb) / 1024, 1),
         "input_mb": round(input_bytes / 1e6, 2),
