@@ -53,7 +53,7 @@ def synthetic_page(count: int, out: Path) -> Path:
             "gazetteer_id": f"synthetic:{number}", "mention_count": 1 + number % 5,
             "articles": ["synthetic"],
             "mentions": [{"article": "synthetic", "start": start, "end": start + len(name),
-                          "text": name, "passage": sentence, "passage_start": offset}],
+                          "text": name, "passage": number}],
             "score": 1.0,
             "geometry": Point(rng.uniform(-10, 120), rng.uniform(10, 65)),
         })  # fmt: skip

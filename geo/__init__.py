@@ -13,17 +13,17 @@ __version__ = "0.1.0"
 __all__ = ["Gazetteer", "Mention", "geoparse", "geoparse_article", "places_frame"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geo.frames import places_frame
     from geo.gazetteer import Gazetteer
     from geo.model import Mention
     from geo.pipeline import geoparse, geoparse_article
-    from geo.places import places_frame
 
 _HOMES = {
     "Gazetteer": "geo.gazetteer",
     "Mention": "geo.model",
     "geoparse": "geo.pipeline",
     "geoparse_article": "geo.pipeline",
-    "places_frame": "geo.places",
+    "places_frame": "geo.frames",
 }
 
 

@@ -181,10 +181,10 @@ def _geocoder_options(parser: argparse.ArgumentParser) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     """articles → passages → mentions → places → layers → page; writes only once all are built."""
+    from geo.frames import places_frame
     from geo.gazetteer import Gazetteer
     from geo.layers import LayerError, build_story_layers
     from geo.page import render_page
-    from geo.places import places_frame
 
     _check_outputs(args.layers, args.site)  # before the work, not after it
     parsed = _geoparsed(args)
@@ -194,9 +194,8 @@ def _build(args: argparse.Namespace) -> int:
     mentions = _corrected(mentions, articles, args.layers, gazetteer)
 
     places = places_frame(mentions, passages)
-    by_id = {article.id: article for article in articles}
     try:
-        story = build_story_layers(args.layers, gazetteer, passages, by_id)
+        story = build_story_layers(args.layers, gazetteer, passages)
     except LayerError as error:
         raise CommandError(str(error)) from error
     html = render_page(
@@ -235,7 +234,8 @@ def _publish_build(frames: dict, html: str, layers_dir: Path, site_dir: Path) ->
     from functools import partial
 
     from geo.atomic import write_text
-    from geo.layers import LayerError, validate_layer, write_geojson
+    from geo.frames import validate_layer, write_geojson
+    from geo.layers import LayerError
     from geo.publish import Output, PublishError, publish
 
     try:

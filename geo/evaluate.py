@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from geo.model import Mention
+from geo.places import distance_km
 
 # GeoWebNews types that are toponyms; the *_Expression and Non_Toponym types are not scored.
 GWN_TOPONYM_TYPES = frozenset(
@@ -175,11 +176,7 @@ def _repair(text: str, toponym: GoldToponym) -> GoldToponym | None:
 
 
 # -- metrics ------------------------------------------------------------------------------
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+great_circle_km = distance_km  # one haversine, one Earth radius (geo.places)
 
 
 def auc_of_errors(errors_km: Sequence[float]) -> float:

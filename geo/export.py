@@ -21,7 +21,8 @@ import pandas as pd
 import shapely.errors
 
 from geo.atomic import NotReplaceable, check_replaceable, write_text
-from geo.layers import LAYER_NAMES, read_geojson, to_feature_collection
+from geo.frames import PASSAGES, read_geojson, to_feature_collection, with_quoted_passages
+from geo.layers import LAYER_NAMES
 
 FORMATS = ("geojson", "gpkg", "parquet", "csv")
 EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
@@ -86,6 +87,12 @@ def check_output(out: Path) -> None:
 
 
 def flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and dicts → JSON text; each mention carries its passage's text (a row stands
+    alone in a table, unlike a GeoJSON file, which stores every passage once)."""
+    return _json_columns(with_quoted_passages(frame))
+
+
+def _json_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Lists and dicts → JSON strings, for formats whose columns hold scalars only."""
     out = frame.copy()
     for column in out.columns:
@@ -112,13 +119,17 @@ def export_layers(layers_dir: Path, fmt: str | None, out: Path, layer: str | Non
         raise ExportError(str(error)) from error
     frames = load_layers(layers_dir, layer)
     if fmt == "geojson":
-        features = []
+        features, passages = [], {}
         for name, frame in frames.items():
-            for feature in to_feature_collection(frame)["features"]:
+            collection = to_feature_collection(frame)
+            for feature in collection["features"]:
                 feature["properties"]["layer"] = name
                 features.append(feature)
-        collection = {"type": "FeatureCollection", "features": features}
-        write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
+            for record in collection.get(PASSAGES, ()):  # each quoted passage once
+                passages[(record["article"], record["index"])] = record
+        merged = {"type": "FeatureCollection", "features": features}
+        merged[PASSAGES] = [passages[key] for key in sorted(passages)]
+        write_text(out, json.dumps(merged, ensure_ascii=False) + "\n")
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))

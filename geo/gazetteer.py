@@ -47,6 +47,10 @@ _FOLD = str.maketrans(
         "ə": "e", "Ə": "e", "ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o",
         "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th",
         ".": "",
+        # Invisible inside a word (zero-width space/joiners, word joiner, BOM, soft
+        # hyphen): "Mos\u200bcow" is Moscow.
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None,
+        "\ufeff": None,
     }
 )  # fmt: skip
 _SPACE = re.compile(r"\s+")

@@ -50,14 +50,14 @@ class EmbeddedGazetteer(Geocoder):
         limit: int | None = None,
         **_: Any,
     ) -> Location | list[Location] | None:
-        from geo.places import _prior
+        from geo.places import rank_candidates
 
         codes = {country_codes} if isinstance(country_codes, str) else set(country_codes or ())
         codes = {code.upper() for code in codes}
         candidates = [
             c for c in self.gazetteer.lookup(query) if not codes or c.entry.country_code in codes
         ]
-        candidates.sort(key=lambda c: (-_prior(c), c.entry.id))
+        candidates = rank_candidates(candidates)
         locations = [
             Location(
                 ", ".join(filter(None, (c.entry.name, c.entry.country_code))),

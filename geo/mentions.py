@@ -38,8 +38,10 @@ from geo.lexicon import (
 from geo.model import Passage, Span
 from geo.weights import DEFAULT, Weights
 
-# Words, with internal apostrophes or periods ("Baku's", "U.S.", "Naxçıvan").
-_TOKEN = re.compile(r"[^\W\d_][\w]*(?:[.'’][^\W\d_][\w]*)*\.?|\d+")
+# Words, with internal apostrophes or periods ("Baku's", "U.S.", "Naxçıvan"); invisible
+# zero-width characters and soft hyphens inside a word do not split it ("Mos\u200bcow").
+_WORD = r"[^\W\d_]\w*(?:[\u00ad\u200b-\u200d\u2060\ufeff]+\w+)*"
+_TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
 

@@ -81,6 +81,44 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Where a layer feature is named: the exact words, and the passage they sit in.
+
+    ``passage`` is the :class:`Passage` ``index`` within ``article`` (``None`` when the
+    words lie in no passage). Layers store each passage's text once and quotes refer to
+    it by index, so output grows with the input, not with mentions × passage length.
+    """
+
+    article: str
+    start: int
+    end: int
+    text: str
+    passage: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "passage": self.passage,
+        }
+
+
+class LayerError(Exception):
+    """A story definition or layer that cannot be built; names the file, field and reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}".translate(_ONE_LINE))
+        self.path = Path(path)
+        self.reason = reason
+
+
+# Line breaks from a file name or a YAML key are shown escaped: an error is one line.
+_ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+@dataclass(frozen=True, slots=True)
 class InputError:
     """An input file that could not be used, with the reason a user can act on."""
 

@@ -31,7 +31,7 @@ import geopandas as gpd
 from jinja2 import Template
 
 from geo.atomic import write_text
-from geo.layers import to_feature_collection
+from geo.frames import to_feature_collection
 from geo.model import Article, Passage
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -161,27 +161,29 @@ def story_data(
     layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
     collections = {}
     refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    starts = {(p.article, p.start): p.index for p in passages}
+    by_index = {(p.article, p.index): p for p in passages}
     for layer, frame in layers.items():
-        collection = to_feature_collection(frame) if len(frame) else _empty()
+        # Mentions refer to their passage by index; its text is sent once, in "articles".
+        collection = to_feature_collection(frame, passages=False) if len(frame) else _empty()
         for feature in collection["features"]:
             key = f"{layer}:{feature['properties']['id']}"
             feature["properties"]["_key"] = key
             for mention in feature["properties"].get("mentions") or []:
-                index = starts.get((mention["article"], mention["passage_start"]))
-                if index is None:
+                passage = by_index.get((mention["article"], mention.get("passage")))
+                if passage is None:
                     continue
-                offset = mention["start"] - mention["passage_start"]
-                refs.setdefault((mention["article"], index), []).append(
+                offset = mention["start"] - passage.start
+                refs.setdefault((mention["article"], passage.index), []).append(
                     {"key": key, "start": offset, "end": offset + len(mention["text"])}
                 )
         collections[layer] = collection
+    by_article: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_article.setdefault(passage.article, []).append(passage)
     story = []
     for article in articles:
         items = []
-        for passage in passages:
-            if passage.article != article.id:
-                continue
+        for passage in by_article.get(article.id, ()):
             found = refs.get((article.id, passage.index))
             if found:
                 found.sort(key=lambda r: (r["start"], r["key"]))

@@ -3,10 +3,16 @@
 Real articles arrive scraped: HTML remnants (``< p>``), a paragraph pasted twice, tweet
 embeds, "Leave a comment". Those ranges are simply not emitted; nothing is rewritten,
 so every passage is still ``article.text[start:end]`` and quotes in the map are verbatim.
+
+A passage is at most ``MAX_PASSAGE_CHARS`` long: a longer sentence (a run-on list, a
+scraped page with no full stops, a hostile one-line file) is cut into windows at clause
+or word boundaries. Quotes stay readable, and the layers and the page grow with the
+input rather than with mentions × sentence length.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 
@@ -44,6 +50,11 @@ _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 _MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
 _LETTER = re.compile(r"[^\W\d_]")
 
+MAX_PASSAGE_CHARS = 600  # a quote a reader takes in at a glance; bounds every passage
+_CLAUSE_BREAK = re.compile(r"[,;:)\]»”]\s+|\s[—–-]\s+")
+_WHITESPACE = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr gen gov sen rep lt col capt sgt maj adm cmdr rev hon pres "
     "jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc inc ltd co corp dept "
@@ -56,25 +67,25 @@ def split_passages(article: Article) -> list[Passage]:
     """The article's sentences in reading order, noise and repeated paragraphs left out."""
     text = article.text
     passages: list[Passage] = []
-    seen_paragraphs: set[str] = set()
+    seen_paragraphs: set[bytes] = set()
     for start, end in _paragraphs(article):
         start, end = _trim(text, start, end)
         if start >= end or _is_noise(text[start:end]):
             continue
-        key = " ".join(_LETTER_OR_DIGIT.findall(text[start:end].casefold()))
+        # The paragraph's words, case folded, as a short digest: a 10 MB line is not kept.
+        words = _NOT_WORD.sub(" ", text[start:end].casefold()).strip(" ")
+        key = hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if key in seen_paragraphs:
             continue
         seen_paragraphs.add(key)
         for s_start, s_end in _sentences(text, start, end):
-            s_start, s_end = _trim(text, s_start, s_end)
-            if s_start < s_end and _LETTER.search(text, s_start, s_end):
-                passages.append(
-                    Passage(article.id, len(passages), s_start, s_end, text[s_start:s_end])
-                )
+            for w_start, w_end in _windows(text, s_start, s_end):
+                w_start, w_end = _trim(text, w_start, w_end)
+                if w_start < w_end and _LETTER.search(text, w_start, w_end):
+                    passages.append(
+                        Passage(article.id, len(passages), w_start, w_end, text[w_start:w_end])
+                    )
     return passages
-
-
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]+")
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
@@ -135,3 +146,34 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
         return True
     # Initials ("J. Smith") and dotted abbreviations ("U.S.", "a.m.").
     return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
+
+
+def _windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` in consecutive pieces of at most ``MAX_PASSAGE_CHARS``."""
+    while end - start > MAX_PASSAGE_CHARS:
+        cut = _cut(text, start, start + MAX_PASSAGE_CHARS)
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to end a window that may reach ``limit``: after the last clause break in its
+    second half, else at the last space not inside a run of capitalised words (a name),
+    else at the last space, else (one giant word) at ``limit``."""
+    low = start + MAX_PASSAGE_CHARS // 2
+    clause = None
+    for match in _CLAUSE_BREAK.finditer(text, low, limit):
+        clause = match.end()
+    if clause is not None:
+        return clause
+    spaces = [match.span() for match in _WHITESPACE.finditer(text, low, limit)]
+    for position in range(len(spaces) - 1, -1, -1):
+        space_start, space_end = spaces[position]
+        word_start = spaces[position - 1][1] if position else low
+        inside_name = text[word_start : word_start + 1].isupper() and (
+            space_end < len(text) and text[space_end].isupper()
+        )
+        if not inside_name:
+            return space_end
+    return spaces[-1][1] if spaces else limit

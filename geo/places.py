@@ -1,4 +1,4 @@
-"""Stage 4: spans → resolved mentions (toponym resolution) → the places GeoDataFrame.
+"""Stage 4: spans → resolved mentions (toponym resolution); ``geo.frames`` makes the layer.
 
 A name is resolved once per document, so "Georgia" means one thing throughout an
 article, using what the document says around it:
@@ -19,12 +19,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import geopandas as gpd
-from shapely.geometry import Point
-
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import KIND_CUES, is_common_word
-from geo.model import Mention, Passage, Span
+from geo.model import Mention, Span
 from geo.weights import DEFAULT, Weights
 
 _PATTERN_AFTER = re.compile(r"^\s*(?:,|\bin\b|\(|-)\s*$")
@@ -61,11 +58,29 @@ def _prior(candidate: Candidate, weights: Weights = DEFAULT) -> float:
     return score + (weights.prior_primary_name if candidate.primary else 0.0)
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def rank_candidates(
+    candidates: Sequence[Candidate], *, country: str | None = None, kind: str | None = None
+) -> list[Candidate]:
+    """Candidates best first by prior alone (no document context), optionally only those in
+    ``country`` (ISO alpha-2) or of ``kind``. Equal priors: the smaller gazetteer id first,
+    so the order never depends on how the gazetteer stored its rows."""
+    kept = [
+        c
+        for c in candidates
+        if (not country or c.entry.country_code == country) and (not kind or c.entry.kind == kind)
+    ]
+    return sorted(kept, key=lambda c: (-_prior(c), c.entry.id))
+
+
+EARTH_MEAN_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance on a sphere of the Earth's mean radius."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * EARTH_MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(slots=True)
@@ -320,7 +335,7 @@ def evidence_nearby(
     if not others:
         return 0.0, ""
     nearby = sum(
-        weight * math.exp(-_distance_km(entry.lat, entry.lon, lat, lon) / weights.nearby_scale_km)
+        weight * math.exp(-distance_km(entry.lat, entry.lon, lat, lon) / weights.nearby_scale_km)
         for _, lat, lon, weight in others
     ) / sum(weight for *_, weight in others)
     return weights.nearby * nearby, f"near the article's other places: {nearby:.2f}"
@@ -475,61 +490,3 @@ def _explain(
         "local_evidence": bool(local),
         "candidates": candidates,
     }
-
-
-def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gpd.GeoDataFrame:
-    """One row per place (gazetteer entry) with every passage that mentions it.
-
-    Rows are ordered by mention count, then name and id, so the layer is reproducible.
-    """
-    by_article: dict[str, list[Passage]] = defaultdict(list)
-    for passage in passages:
-        by_article[passage.article].append(passage)
-    groups: dict[str, list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        groups[mention.gazetteer_id].append(mention)
-
-    rows = []
-    for gazetteer_id, group in groups.items():
-        group = sorted(group, key=lambda m: (m.article, m.start))
-        head = group[0]
-        quoted = []
-        for mention in group:
-            passage = _passage_of(by_article.get(mention.article, []), mention)
-            quoted.append(
-                {
-                    "article": mention.article,
-                    "start": mention.start,
-                    "end": mention.end,
-                    "text": mention.text,
-                    "passage": passage.text if passage else mention.text,
-                    "passage_start": passage.start if passage else mention.start,
-                }
-            )
-        rows.append(
-            {
-                "id": re.sub(r"[^a-z0-9]+", "-", gazetteer_id.casefold()).strip("-"),
-                "name": head.name,
-                "kind": head.kind,
-                "country_code": head.country_code,
-                "gazetteer_id": gazetteer_id,
-                "mention_count": len(group),
-                "articles": sorted({m.article for m in group}),
-                "mentions": quoted,
-                "score": round(max(m.score for m in group), 4),
-                "geometry": Point(head.lon, head.lat),
-            }
-        )
-    rows.sort(key=lambda row: (-row["mention_count"], row["name"], row["id"]))
-    columns = [
-        "id", "name", "kind", "country_code", "gazetteer_id", "mention_count",
-        "articles", "mentions", "score", "geometry",
-    ]  # fmt: skip
-    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs="EPSG:4326")
-
-
-def _passage_of(passages: list[Passage], mention: Mention) -> Passage | None:
-    for passage in passages:
-        if passage.start <= mention.start and mention.end <= passage.end:
-            return passage
-    return None

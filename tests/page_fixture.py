@@ -28,7 +28,7 @@ def story() -> tuple[list[Article], list[Passage], gpd.GeoDataFrame, gpd.GeoData
     def mention(passage: Passage, word: str) -> dict:
         start = passage.start + passage.text.index(word)
         return {"article": "brief", "start": start, "end": start + len(word), "text": word,
-                "passage": passage.text, "passage_start": passage.start}  # fmt: skip
+                "passage": passage.index}  # fmt: skip
 
     places = gpd.GeoDataFrame(
         [

@@ -53,6 +53,7 @@ def test_build_writes_sourced_layers_and_page(project: Path) -> None:
     assert places["type"] == "FeatureCollection"
     by_name = {f["properties"]["name"]: f for f in places["features"]}
     assert {"Baku", "Caspian Sea", "Moscow", "Armenia", "Georgia"} <= set(by_name)
+    passages = {(p["article"], p["index"]): p for p in places["passages"]}
     baku = by_name["Baku"]
     lon, lat = baku["geometry"]["coordinates"]
     assert abs(lat - 40.38) < 0.2 and abs(lon - 49.89) < 0.2
@@ -61,7 +62,9 @@ def test_build_writes_sourced_layers_and_page(project: Path) -> None:
     for mention in baku["properties"]["mentions"]:
         assert ARTICLE[mention["start"] : mention["end"]] == mention["text"]
         assert mention["article"] == "talks"
-        assert mention["text"] in mention["passage"]
+        passage = passages[(mention["article"], mention["passage"])]
+        assert ARTICLE[passage["start"] : passage["end"]] == passage["text"]
+        assert passage["start"] <= mention["start"] < mention["end"] <= passage["end"]
     assert by_name["Georgia"]["properties"]["country_code"] == "GE"
     for name in ("corridors", "conflicts"):
         layer = json.loads((project / "layers" / f"{name}.geojson").read_text(encoding="utf-8"))

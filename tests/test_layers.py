@@ -11,8 +11,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, shape
 
+from geo.frames import write_geojson
 from geo.gazetteer import Gazetteer
-from geo.layers import LayerError, build_story_layers, write_geojson
+from geo.layers import LayerError, build_story_layers
 from geo.model import Article
 from geo.passages import split_passages
 
@@ -42,7 +43,7 @@ def distance_to(geometry, lat: float, lon: float) -> float:
 @pytest.fixture(scope="module")
 def story(gazetteer: Gazetteer) -> dict[str, gpd.GeoDataFrame]:
     passages = split_passages(ARTICLE)
-    return build_story_layers(REPO_LAYERS, gazetteer, passages, {ARTICLE.id: ARTICLE})
+    return build_story_layers(REPO_LAYERS, gazetteer, passages)
 
 
 def test_instc_runs_along_the_caspian_into_iran(story: dict[str, gpd.GeoDataFrame]) -> None:
@@ -105,7 +106,7 @@ def test_a_user_adds_a_corridor_by_adding_a_file(gazetteer: Gazetteer, tmp_path:
         "sources: [{publication: Wikipedia, url: 'https://en.wikipedia.org/wiki/BTK'}]\n",
         encoding="utf-8",
     )
-    story = build_story_layers(layers, gazetteer, [], {})
+    story = build_story_layers(layers, gazetteer, [])
     btk = story["corridors"].set_index("id").loc["btk"]
     assert [w["name"] for w in btk["waypoints"]] == ["Baku", "Tbilisi", "Kars"]
     assert 600 < btk["length_km"] < 700  # great-circle legs between the three stations
@@ -115,11 +116,13 @@ def test_a_user_adds_a_corridor_by_adding_a_file(gazetteer: Gazetteer, tmp_path:
     ("content", "reason"),
     [
         ("kind: corridor\nid: x\nname: X\nwaypoints: [Baku, Atlantisopolis]\n"
-         "sources: [{publication: P}]\n", "unknown waypoint 'Atlantisopolis'"),
+         "sources: [{publication: P}]\n", "waypoints[1]: unknown waypoint 'Atlantisopolis'"),
         ("kind: corridor\nid: x\nname: [unclosed\n", "not valid YAML"),
         ("kind: conflict\nid: x\nname: X\nsources: [{publication: P}]\n"
-         "polygon: [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]\n", "polygon is not valid"),
-        ("kind: conflict\nid: x\nname: X\n", "missing required field(s): sources"),
+         "polygon: [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]\n", "polygon: the area is not a valid"),
+        ("kind: conflict\nid: x\nname: X\nsources: [{publication: P}]\n"
+         "center: {lat: 89, lon: 0}\narea_km2: 1000000\n", "center: the circle crosses"),
+        ("kind: conflict\nid: x\nname: X\n", "sources: Field required"),
     ],
 )  # fmt: skip
 def test_bad_definitions_name_the_file_and_the_reason(
@@ -127,7 +130,7 @@ def test_bad_definitions_name_the_file_and_the_reason(
 ) -> None:
     (tmp_path / "bad.yaml").write_text(content, encoding="utf-8")
     with pytest.raises(LayerError) as error:
-        build_story_layers(tmp_path, gazetteer, [], {})
+        build_story_layers(tmp_path, gazetteer, [])
     assert str(error.value).startswith(str(tmp_path / "bad.yaml"))
     assert reason in str(error.value)
 

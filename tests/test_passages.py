@@ -58,3 +58,29 @@ def test_sentences_do_not_break_at_abbreviations_or_initials() -> None:
     assert passages_of(text) == [
         "Gen. J. Smith met Dr. Lee at 3 p.m. in St. Louis.", "It was 2.5 hours long.",
     ]  # fmt: skip
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_at_clause_and_word_boundaries() -> None:
+    from geo.passages import MAX_PASSAGE_CHARS
+
+    clause = "delegations from Baku, Moscow and New York met again"
+    text = "Talks went on: " + ", ".join([clause] * 120) + "."
+    found = passages_of(text)
+    assert len(found) > len(text) // MAX_PASSAGE_CHARS
+    assert all(len(p) <= MAX_PASSAGE_CHARS for p in found)
+    assert all(p.endswith((",", ".")) for p in found)  # clause breaks, not mid-clause
+    assert "".join(p + " " for p in found).strip() == text  # nothing lost between windows
+
+
+def test_windows_avoid_cutting_a_capitalised_name_and_split_giant_words() -> None:
+    from geo.passages import MAX_PASSAGE_CHARS
+
+    words = ["talks"] * 70 + ["in", "Nagorno", "Karabakh", "Republic", "went"] * 30
+    text = " ".join(words)
+    found = split_passages(Article("a", text))
+    assert len(found) > 1
+    for passage in found[:-1]:
+        last, following = passage.text.split()[-1], text[passage.end + 1 :]
+        assert not (last[0].isupper() and following[:1].isupper()), (last, following[:20])
+    giant = "x" * (3 * MAX_PASSAGE_CHARS + 7)
+    assert [len(p) for p in passages_of(giant)] == [MAX_PASSAGE_CHARS] * 3 + [7]

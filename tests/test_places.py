@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from geo.frames import places_frame
 from geo.gazetteer import Gazetteer
 from geo.model import Article
 from geo.pipeline import geoparse, geoparse_article
-from geo.places import places_frame
 
 
 def resolved(text: str, gazetteer: Gazetteer) -> dict[str, str]:
@@ -55,9 +55,11 @@ def test_places_frame_groups_mentions_with_their_passages(tiny_gazetteer: Gazett
     assert list(frame["name"]) == ["Baku", "Moscow"]
     baku = frame.iloc[0]
     assert baku["mention_count"] == 2 and baku["articles"] == ["story"]
-    assert [m["passage"] for m in baku["mentions"]] == [
+    quoted = {(p["article"], p["index"]): p["text"] for p in frame.attrs["passages"]}
+    assert [quoted[(m["article"], m["passage"])] for m in baku["mentions"]] == [
         "Baku hosted talks.", "Later, Baku's mayor met Moscow.",
     ]  # fmt: skip
+    assert len(frame.attrs["passages"]) == 2  # each passage once, though quoted three times
     for m in baku["mentions"]:
         assert article.text[m["start"] : m["end"]] == m["text"] == "Baku"
     assert baku.geometry.x == 49.892 and baku.geometry.y == 40.377
@@ -84,3 +86,14 @@ def test_state_named_in_the_article_decides_between_towns(gazetteer: Gazetteer) 
 def test_countries_are_placed_at_the_geonames_country_point(gazetteer: Gazetteer) -> None:
     us = next(m for m in geoparse("Leaders of the United States met.", gazetteer=gazetteer))
     assert (round(us.lat, 2), round(us.lon, 2)) == (39.76, -98.5)
+
+
+def test_zero_width_characters_inside_a_name_do_not_split_it(tiny_gazetteer: Gazetteer) -> None:
+    text = "Talks in Mos\u200bcow, Ba\u200dku, Bak\u00adu, Yere\u2060van. \ufeffArmenia waited."
+    mentions = geoparse(text, gazetteer=tiny_gazetteer)
+    assert [(m.text, m.gazetteer_id) for m in mentions] == [
+        ("Mos\u200bcow", "t:moscow"), ("Ba\u200dku", "t:baku"), ("Bak\u00adu", "t:baku"),
+        ("Yere\u2060van", "t:yerevan"), ("Armenia", "t:am"),
+    ]  # fmt: skip
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text

@@ -23,10 +23,17 @@ function storyMap(map, data) {
   // Leaflet writes a string tooltip as HTML; an element keeps names as plain text.
   function textTip(text) { return el("span", null, text); }
 
+  // A mention names its passage by index; the passage text is sent once, in data.articles.
+  var passageOf = {};
+  data.articles.forEach(function (article) {
+    article.passages.forEach(function (p) { passageOf[article.id + "\u0000" + p.index] = p; });
+  });
+
   function quote(mention) {
     var block = el("blockquote");
-    var passage = mention.passage || mention.text;
-    var at = mention.start - mention.passage_start;
+    var found = passageOf[mention.article + "\u0000" + mention.passage];
+    var passage = found ? found.text : mention.text;
+    var at = found ? mention.start - found.start : 0;
     var end = at + mention.text.length;
     if (at < 0 || end > passage.length || passage.slice(at, end) !== mention.text) {
       at = passage.indexOf(mention.text);
