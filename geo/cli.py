@@ -276,6 +276,7 @@ def _geoparse(args: argparse.Namespace) -> int:
     """One JSON line (``--jsonl``) or one readable block per input file, in path order."""
     import json
 
+    from geo.mention_store import mention_record
     from geo.model import InputError
     from geo.parallel import geoparse_files
 
@@ -299,7 +300,7 @@ def _geoparse(args: argparse.Namespace) -> int:
         readable += 1
         article, mentions = outcome.article, _maybe_relocate(outcome.mentions, args)
         if args.jsonl:
-            record = {"id": article.id, "mentions": [_mention_record(m) for m in mentions]}
+            record = {"id": article.id, "mentions": [mention_record(m) for m in mentions]}
             print(json.dumps(record, ensure_ascii=False, sort_keys=False), flush=True)
             continue
         print(f"{article.id}: {len(mentions)} mentions")
@@ -400,14 +401,6 @@ def _cluster_errors(outcomes: Iterator[Any]) -> Iterator[Any]:
         yield from outcomes
     except ClusterError as error:
         raise CommandError(str(error)) from error
-
-
-def _mention_record(mention) -> dict:
-    keys = ("start", "end", "text", "name", "lat", "lon", "kind", "country_code")
-    record = {key: getattr(mention, key) for key in keys}
-    record["gazetteer_id"] = mention.gazetteer_id
-    record["score"] = round(mention.score, 4)
-    return record
 
 
 def _plan_inputs(

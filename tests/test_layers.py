@@ -149,7 +149,13 @@ def test_exports_read_back_with_the_same_features(story, tmp_path: Path) -> None
         pairs = zip(back.geometry, frame.geometry, strict=True)
         assert all(a.equals_exact(b, 1e-6) for a, b in pairs)
         mentions = [json.loads(m) for m in back["mentions"]]
-        assert mentions == list(frame["mentions"])
+        texts = {(p["article"], p["index"]): p["text"] for p in frame.attrs.get("passages", ())}
+        for exported, original in zip(mentions, frame["mentions"], strict=True):
+            # A table row stands alone: each mention carries its passage's text.
+            assert [m.pop("passage_text") for m in exported] == [
+                texts[(m["article"], m["passage"])] for m in original
+            ]
+            assert exported == list(original)
     assert main(["export", "--format", "parquet", "--out", str(tmp_path / "s.parquet"),
                  "--layers", str(layers), "--layer", "conflicts"]) == 0  # fmt: skip
     assert list(gpd.read_parquet(tmp_path / "s.parquet")["id"]) == list(story["conflicts"]["id"])
