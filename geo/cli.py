@@ -362,8 +362,8 @@ def _geoparse_to_store(args: argparse.Namespace) -> int:
         )
     except (StoreError, ClusterError) as error:
         raise CommandError(str(error)) from error
-    for error in summary.errors:
-        print(f"storymap: skipped {error}", file=sys.stderr)
+    for skipped in summary.errors:
+        print(f"storymap: skipped {skipped}", file=sys.stderr)
     _require_readable(summary.articles, args.paths)
     print(
         f"{summary.articles} articles, {summary.mentions} mentions: wrote {args.out}",
@@ -386,8 +386,8 @@ def _geoparsed(args: argparse.Namespace) -> Geoparsed:
         return parsed
     files, refused = _plan_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
     parsed = geoparse_all(files, jobs=args.jobs, demonyms=args.demonyms)
-    for error in parsed.errors:
-        print(f"storymap: skipped {error}", file=sys.stderr)
+    for skipped in parsed.errors:
+        print(f"storymap: skipped {skipped}", file=sys.stderr)
     parsed.errors[:0] = refused
     _require_readable(len(parsed.articles), [args.seeds])
     return parsed
@@ -509,7 +509,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.corpus}: no such file or folder")
     try:
         if args.corpus.is_dir():
-            documents, offsets = read_annotated_folder(args.corpus), Counter()
+            offsets: Counter[str] = Counter()
+            documents = read_annotated_folder(args.corpus)
         else:
             documents, offsets = read_corpus(args.corpus, args.format)
     except CorpusError as error:

@@ -141,14 +141,14 @@ def apply_corrections(
     counts = [0] * len(corrections)
     result: list[Mention] = []
     for mention in mentions:
-        number = _first_match(corrections, mention.article, mention.text)
-        if number is None:
+        matched = _first_match(corrections, mention.article, mention.text)
+        if matched is None:
             result.append(mention)
             continue
-        counts[number] += 1
-        if corrections[number].reject:
+        counts[matched] += 1
+        if corrections[matched].reject:
             continue
-        result.append(_moved(mention, targets[number]))
+        result.append(_moved(mention, targets[matched]))
     # Pins also place the name where the recogniser missed it.
     taken: dict[str, list[tuple[int, int]]] = {}
     for mention in mentions:

@@ -23,7 +23,10 @@ Record = tuple[Entry, list[str]]
 def _package_data(package: str) -> Path:
     import importlib
 
-    return Path(importlib.import_module(package).__file__).with_name("data")
+    module_file = importlib.import_module(package).__file__
+    if module_file is None:
+        raise RuntimeError(f"package {package!r} has no files to read data from")
+    return Path(module_file).with_name("data")
 
 
 def embedded_records() -> Iterator[Record]:
@@ -165,8 +168,8 @@ def subdivision_records() -> Iterator[Record]:
     sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for line in (root / "cities" / "cities.tsv").open(encoding="utf-8"):
         cells = line.rstrip("\n").split("\t")
-        for index in filter(None, cells[2].split("|")):
-            total = sums[int(index) - 1]
+        for number in filter(None, cells[2].split("|")):
+            total = sums[int(number) - 1]
             total[0] += float(cells[5])
             total[1] += float(cells[6])
             total[2] += 1

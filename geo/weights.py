@@ -70,7 +70,7 @@ class Weights:
     calibration_mentions: float = 0.5387
 
     def replace(self, **changes: float) -> Weights:
-        return dataclasses.replace(self, **changes)
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]  # all floats
 
 
 class WeightsError(ValueError):
