@@ -21,15 +21,6 @@ MAX_BYTES = 64 * 1024 * 1024  # 64 MiB: far above any news article, below memory
 _MARKUP_ONLY = re.compile(r"(?:\s|<[^<>]*>|&[#\w]+;)*")
 
 
-class ArticleError(Exception):
-    """A file that cannot be read as an article; ``str()`` names the file and the reason."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
 def find_article_files(
     paths: Iterable[Path], *, follow_symlinks: bool = False
 ) -> tuple[list[Path], list[InputError]]:
@@ -88,7 +79,7 @@ def _not_an_article(path: Path, *, follow: bool, folder: Path | None = None) -> 
 
 
 def read_article(path: Path) -> Article:
-    """Read and decode one article file; raise ``ArticleError`` with a reason a user can fix.
+    """Read and decode one article file; raise ``InputError`` with a reason a user can fix.
 
     Opened without blocking and checked to be a regular file *after* opening, so a file
     swapped for a FIFO between listing and reading cannot hang the build either.
@@ -96,37 +87,37 @@ def read_article(path: Path) -> Article:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError as error:
-        raise ArticleError(path, "is a folder, not an article file") from error
+        raise InputError(path, "is a folder, not an article file") from error
     except OSError as error:
-        raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
+        raise InputError(path, f"cannot be read ({error.strerror or error})") from error
     with os.fdopen(fd, "rb") as handle:
         try:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
-                raise ArticleError(path, "is a folder, not an article file")
+                raise InputError(path, "is a folder, not an article file")
             if not stat.S_ISREG(info.st_mode):
-                raise ArticleError(path, f"is {kind_of_file(info.st_mode)}, not a regular file")
+                raise InputError(path, f"is {kind_of_file(info.st_mode)}, not a regular file")
             if info.st_size > MAX_BYTES:
-                raise ArticleError(
+                raise InputError(
                     path, f"too large ({info.st_size / 2**20:.0f} MiB; the limit is 64 MiB)"
                 )
             data = handle.read(MAX_BYTES + 1)
         except OSError as error:
-            raise ArticleError(path, f"cannot be read ({error.strerror or error})") from error
+            raise InputError(path, f"cannot be read ({error.strerror or error})") from error
     if len(data) > MAX_BYTES:
-        raise ArticleError(path, "too large (it grew past 64 MiB while being read)")
+        raise InputError(path, "too large (it grew past 64 MiB while being read)")
     if not data.strip():
-        raise ArticleError(path, "is empty")
+        raise InputError(path, "is empty")
     if b"\x00" in data[:65536]:
-        raise ArticleError(path, "looks binary (it contains NUL bytes), not a text article")
+        raise InputError(path, "looks binary (it contains NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ArticleError(
+        raise InputError(
             path, f"is not valid UTF-8 (bad byte 0x{data[error.start]:02x} at byte {error.start})"
         ) from error
     if _MARKUP_ONLY.fullmatch(text):
-        raise ArticleError(path, "has no text (only markup and whitespace)")
+        raise InputError(path, "has no text (only markup and whitespace)")
     return Article(id=path.stem, text=text, path=path)
 
 
@@ -146,8 +137,8 @@ def read_articles(
     for path in tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < 20):
         try:
             article = read_article(path)
-        except ArticleError as error:
-            errors.append(InputError(path, error.reason))
+        except InputError as error:
+            errors.append(error)
             continue
         if article.id in first_path:
             errors.append(

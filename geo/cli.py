@@ -318,7 +318,7 @@ def _explain(args: argparse.Namespace, files: list[Path], errors: list) -> int:
     """``geoparse --explain``: rules, candidates and evidence per mention, in-process."""
     import json
 
-    from geo.articles import ArticleError, read_article
+    from geo.articles import read_article
     from geo.explain import format_explanation
     from geo.gazetteer import Gazetteer
     from geo.model import InputError
@@ -328,8 +328,8 @@ def _explain(args: argparse.Namespace, files: list[Path], errors: list) -> int:
     for path in files:
         try:
             article = read_article(path)
-        except ArticleError as error:
-            errors.append(InputError(error.path, error.reason))
+        except InputError as error:
+            errors.append(error)
             print(f"storymap: skipped {errors[-1]}", file=sys.stderr)
             continue
         readable += 1

@@ -118,12 +118,25 @@ class LayerError(Exception):
 _ONE_LINE = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
-@dataclass(frozen=True, slots=True)
-class InputError:
-    """An input file that could not be used, with the reason a user can act on."""
+class InputError(Exception):
+    """An input file that could not be used, with the reason a user can act on.
 
-    path: Path
-    reason: str
+    Raised by the reader (``geo.articles.read_article``) and collected, as a value, by
+    everything that reads many files and goes on past a bad one.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path, reason)  # args, so that workers can pickle it back
+        self.path = Path(path)
+        self.reason = reason
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, InputError):
+            return NotImplemented
+        return (self.path, self.reason) == (other.path, other.reason)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.reason))

@@ -124,15 +124,15 @@ def geoparse_paths(
 
     This is the unit of work everywhere: in-process, in a pool worker, on a Dask worker.
     """
-    from geo.articles import ArticleError, read_article
+    from geo.articles import read_article
     from geo.pipeline import geoparse_article
 
     outcomes: list[Outcome] = []
     for path in paths:
         try:
             article = read_article(Path(path))
-        except ArticleError as error:
-            outcomes.append(InputError(error.path, error.reason))
+        except InputError as error:
+            outcomes.append(error)
             continue
         passages, mentions = geoparse_article(
             article, gazetteer=gazetteer, demonyms=demonyms, weights=weights or DEFAULT

@@ -66,7 +66,9 @@ def tiny_gazetteer() -> Gazetteer:
     )  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def gazetteer() -> Gazetteer:
-    """The real embedded gazetteer (built into the user cache on first use)."""
+    """The real embedded gazetteer, opened (and on a fresh machine built, ~30 s) once per
+    session, here, so that the cold build shows as this fixture's set-up and not inside
+    whichever CLI test happens to run first."""
     return Gazetteer.default()

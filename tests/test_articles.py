@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from geo.articles import read_article, read_articles
 
 
@@ -34,17 +36,18 @@ def test_bad_files_each_get_one_reason_and_the_rest_are_read(tmp_path: Path) -> 
     assert all(str(error).startswith(str(error.path)) for error in errors)
 
 
-def test_a_20_mb_article_is_read_and_split(tmp_path: Path) -> None:
+@pytest.mark.parametrize("megabytes", [2, pytest.param(20, marks=pytest.mark.slow, id="20-slow")])
+def test_a_big_article_is_read_and_split(tmp_path: Path, megabytes: int) -> None:
     from geo.passages import split_passages
 
     sentence = "Delegations travelled from Baku to Moscow on the night train. "
     path = tmp_path / "big.txt"
-    count = 20 * 2**20 // len(sentence) + 1
+    count = megabytes * 2**20 // len(sentence) + 1
     path.write_text("\n".join(sentence * 10 + str(i) for i in range(count // 10)), "utf-8")
     article = read_article(path)
-    assert len(article.text) >= 20 * 2**20 * 0.99
+    assert len(article.text) >= megabytes * 2**20 * 0.99
     passages = split_passages(article)
-    assert len(passages) > 100_000
+    assert len(passages) > megabytes * 5_000
     last = passages[-1]
     assert article.text[last.start : last.end] == last.text
 
