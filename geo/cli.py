@@ -33,7 +33,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Turn news articles into an interactive, sourced map story.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_build_parser, _geoparse_parser, _gazetteer_parser, _export_parser,
+                _evaluate_parser):  # fmt: skip
+        add(sub)
+    return parser
 
+
+def _build_parser(sub: Any) -> None:
     build = sub.add_parser("build", help="geoparse the articles, write layers and the map page")
     build.add_argument("--seeds", type=Path, default=Path("seeds"), help="article folder")
     build.add_argument("--layers", type=Path, default=Path("layers"), help="story layers folder")
@@ -49,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     _jobs_option(build)
     build.set_defaults(handler=_build)
 
+
+def _geoparse_parser(sub: Any) -> None:
     geoparse = sub.add_parser("geoparse", help="print the place mentions of files or folders")
     geoparse.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     geoparse.add_argument("--jsonl", action="store_true", help="one JSON line per input file")
@@ -72,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     _jobs_option(geoparse)
     geoparse.set_defaults(handler=_geoparse)
 
+
+def _gazetteer_parser(sub: Any) -> None:
     gazetteer = sub.add_parser("gazetteer", help="build, inspect or extend the gazetteer")
     gaz_sub = gazetteer.add_subparsers(dest="gazetteer_command", required=True)
     gaz_import = gaz_sub.add_parser("import", help="import a GeoNames dump (allCountries.txt)")
@@ -86,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     gaz_rebuild.set_defaults(handler=_gazetteer_rebuild)
 
+
+def _export_parser(sub: Any) -> None:
     export = sub.add_parser("export", help="export the built layers for GIS tools")
     export.add_argument(
         "--format",
@@ -98,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--layers", type=Path, default=Path("layers"))
     export.set_defaults(handler=_export)
 
+
+def _evaluate_parser(sub: Any) -> None:
     evaluate = sub.add_parser("evaluate", help="score the geoparser on a gold corpus")
     evaluate.add_argument(
         "corpus", type=Path, help="LGL/GeoWebNews XML, or a folder of annotated .txt articles"
@@ -113,7 +127,6 @@ def _parser() -> argparse.ArgumentParser:
     _weights_option(evaluate)
     _demonym_option(evaluate)
     evaluate.set_defaults(handler=_evaluate)
-    return parser
 
 
 def _weights_option(parser: argparse.ArgumentParser) -> None:

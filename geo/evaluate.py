@@ -200,6 +200,17 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What the documents add up to before the ratios are taken."""
+
+    outcomes: list[tuple[float, bool]] = field(default_factory=list)
+    errors: list[float] = field(default_factory=list)
+    placed_right: int = 0
+    found_by_type: Counter[str] = field(default_factory=Counter)
+    total_by_type: Counter[str] = field(default_factory=Counter)
+
+
 def evaluate(
     documents: Sequence[GoldDocument],
     geoparse: Callable[[str], list[Mention]],
@@ -209,50 +220,61 @@ def evaluate(
     """Run ``geoparse`` on every document and score it against the gold toponyms."""
     from tqdm import tqdm
 
-    result = EvaluationResult(documents=len(documents))
-    outcomes: list[tuple[float, bool]] = []
-    errors: list[float] = []
-    placed_right = 0
-    found_by_type: Counter[str] = Counter()
-    total_by_type: Counter[str] = Counter()
+    result, tally = EvaluationResult(documents=len(documents)), _Tally()
     started = time.perf_counter()
     for document in tqdm(documents, desc="evaluating", unit="doc", disable=not progress):
-        predictions = geoparse(document.text)
-        gold = [t for t in document.toponyms if t.scored]
-        ignored = [t for t in document.toponyms if not t.scored]
-        counted = [
-            p
-            for p in predictions
-            if not any(_overlaps(p.start, p.end, t.start, t.end) for t in ignored)
-            or any(_overlaps(p.start, p.end, t.start, t.end) for t in gold)
-        ]
-        result.gold += len(gold)
-        result.predicted += len(counted)
-        outcomes.extend(prediction_outcomes(counted, gold))
-        spans = {(p.start, p.end) for p in counted}
-        result.exact_matches += sum((t.start, t.end) in spans for t in gold)
-        result.lenient_predicted_right += sum(
-            any(_overlaps(p.start, p.end, t.start, t.end) for t in gold) for p in counted
-        )
-        for toponym in gold:
-            total_by_type[toponym.type] += 1
-            match = next(
-                (p for p in counted if _overlaps(p.start, p.end, toponym.start, toponym.end)), None
-            )
-            if match is None:
-                if toponym.lat is not None:
-                    result.gold_with_coordinates += 1
-                continue
-            result.lenient_gold_found += 1
-            found_by_type[toponym.type] += 1
-            if toponym.lat is None or toponym.lon is None:
-                continue
-            result.gold_with_coordinates += 1
-            error = great_circle_km(toponym.lat, toponym.lon, match.lat, match.lon)
-            errors.append(error)
-            placed_right += error <= ACCURACY_KM
+        _score_document(document, geoparse(document.text), result, tally)
     result.seconds = round(time.perf_counter() - started, 3)
     result.documents_per_second = round(len(documents) / result.seconds, 2) if result.seconds else 0
+    _finish(result, tally)
+    return result
+
+
+def _score_document(
+    document: GoldDocument, predictions: list[Mention], result: EvaluationResult, tally: _Tally
+) -> None:
+    """Count one document: exact and lenient matches, and the distance of each placed one.
+
+    Predictions inside a gold span the corpus does not score (``ignored``) count neither
+    for nor against, unless they also overlap a scored toponym.
+    """
+    gold = [t for t in document.toponyms if t.scored]
+    ignored = [t for t in document.toponyms if not t.scored]
+    counted = [
+        p
+        for p in predictions
+        if not any(_overlaps(p.start, p.end, t.start, t.end) for t in ignored)
+        or any(_overlaps(p.start, p.end, t.start, t.end) for t in gold)
+    ]
+    result.gold += len(gold)
+    result.predicted += len(counted)
+    tally.outcomes.extend(prediction_outcomes(counted, gold))
+    spans = {(p.start, p.end) for p in counted}
+    result.exact_matches += sum((t.start, t.end) in spans for t in gold)
+    result.lenient_predicted_right += sum(
+        any(_overlaps(p.start, p.end, t.start, t.end) for t in gold) for p in counted
+    )
+    for toponym in gold:
+        tally.total_by_type[toponym.type] += 1
+        match = next(
+            (p for p in counted if _overlaps(p.start, p.end, toponym.start, toponym.end)), None
+        )
+        if match is None:
+            if toponym.lat is not None:
+                result.gold_with_coordinates += 1
+            continue
+        result.lenient_gold_found += 1
+        tally.found_by_type[toponym.type] += 1
+        if toponym.lat is None or toponym.lon is None:
+            continue
+        result.gold_with_coordinates += 1
+        error = great_circle_km(toponym.lat, toponym.lon, match.lat, match.lon)
+        tally.errors.append(error)
+        tally.placed_right += error <= ACCURACY_KM
+
+
+def _finish(result: EvaluationResult, tally: _Tally) -> None:
+    """Ratios, distances and calibration from the counts, rounded to four places."""
     result.precision = result.exact_matches / result.predicted if result.predicted else 0.0
     result.recall = result.exact_matches / result.gold if result.gold else 0.0
     result.f1 = _f1(result.precision, result.recall)
@@ -261,18 +283,18 @@ def evaluate(
     )
     result.lenient_recall = result.lenient_gold_found / result.gold if result.gold else 0.0
     result.lenient_f1 = _f1(result.lenient_precision, result.lenient_recall)
-    result.resolved = len(errors)
-    if errors:
-        result.accuracy_161 = placed_right / len(errors)
-        result.mean_error_km = statistics.fmean(errors)
-        result.median_error_km = statistics.median(errors)
-        result.auc = auc_of_errors(errors)
+    result.resolved = len(tally.errors)
+    if tally.errors:
+        result.accuracy_161 = tally.placed_right / len(tally.errors)
+        result.mean_error_km = statistics.fmean(tally.errors)
+        result.median_error_km = statistics.median(tally.errors)
+        result.auc = auc_of_errors(tally.errors)
     if result.gold_with_coordinates:
-        result.end_to_end_161 = placed_right / result.gold_with_coordinates
-    result.calibration_error, result.reliability = calibration(outcomes)
+        result.end_to_end_161 = tally.placed_right / result.gold_with_coordinates
+    result.calibration_error, result.reliability = calibration(tally.outcomes)
     result.recall_by_type = {
-        kind: round(found_by_type[kind] / total, 4)
-        for kind, total in sorted(total_by_type.items())
+        kind: round(tally.found_by_type[kind] / total, 4)
+        for kind, total in sorted(tally.total_by_type.items())
         if kind
     }
     for name in (
@@ -280,7 +302,6 @@ def evaluate(
         "accuracy_161", "mean_error_km", "median_error_km", "auc", "end_to_end_161",
     ):  # fmt: skip
         setattr(result, name, round(getattr(result, name), 4))
-    return result
 
 
 def prediction_outcomes(

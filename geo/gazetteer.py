@@ -152,17 +152,11 @@ class Gazetteer:
         )
 
     def get(self, gazetteer_id: str) -> Entry | None:
+        """The entry with this id (``geonames:587084``), for corrections that pin one."""
         with self._lock:
             row = self._db.execute("SELECT rowid FROM entries WHERE id = ?", (gazetteer_id,))
             found = row.fetchone()
         return self._entry(found[0]) if found else None
-
-    def __bool__(self) -> bool:
-        return True  # an open gazetteer is truthy without counting its entries
-
-    def __len__(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
 
     def _entry(self, rowid: int) -> Entry:
         return self._entries_of([rowid])[rowid]
@@ -242,7 +236,6 @@ def write_index(
             longest = max(longest, len(key.split()))
     db.execute("CREATE INDEX names_key ON names (key)")
     db.execute("INSERT INTO meta VALUES ('max_name_tokens', ?)", (str(longest),))
-    db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
     db.commit()
     return count
 

@@ -14,7 +14,7 @@ import dataclasses
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,12 +122,7 @@ def relocate(
     min_delay_seconds: float = 1.0,
 ) -> list[Mention]:
     """Re-place mentions with an online geocoder; on any failure keep the offline answer."""
-    try:
-        cache: dict[str, Any] = json.loads(cache_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cache = {}
-    if not isinstance(cache, dict):
-        cache = {}
+    cache = _read_cache(cache_path)
     limited = RateLimiter(
         geocoder.geocode,
         min_delay_seconds=min_delay_seconds,
@@ -143,29 +138,10 @@ def relocate(
         if key in cache and (cache[key] is None or valid_answer(cache[key])):
             answers[key] = cache[key]
             continue
-        query: dict[str, Any] = {"exactly_one": True}
-        if mention.country_code:
-            query["country_codes"] = mention.country_code.lower()
-        try:
-            location = limited(mention.name, **query)
-        except (GeopyError, GeocoderServiceError, OSError, ValueError) as error:
-            # ValueError: geopy refuses a reply whose latitude is outside ±90
-            log.warning("online geocoding of %r failed (%s); keeping the offline answer",
-                        mention.name, error)  # fmt: skip
-            answers[key] = None
-            continue
-        answer = None
-        if location is not None:
-            raw = location.raw if isinstance(location.raw, dict) else {}
-            osm = f"nominatim:{raw.get('osm_type', '')}/{raw.get('osm_id', '')}"
-            answer = {"lat": location.latitude, "lon": location.longitude, "id": osm}
-            if not valid_answer(answer) or not valid_answer({**answer, **_raw_point(raw)}):
-                log.warning("online geocoder placed %r at %r, %r; keeping the offline answer",
-                            mention.name, answer["lat"], answer["lon"])  # fmt: skip
-                answers[key] = None
-                continue
-        answers[key] = cache[key] = answer
-        changed = True
+        answers[key], asked = _ask(limited, mention)
+        if asked:
+            cache[key] = answers[key]
+            changed = True
     if changed:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         write_text(cache_path, json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True))
@@ -178,3 +154,36 @@ def relocate(
             )
         relocated.append(mention)
     return relocated
+
+
+def _read_cache(cache_path: Path) -> dict[str, Any]:
+    """Earlier answers; a missing, unreadable or damaged cache is simply empty."""
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _ask(limited: Callable[..., Any], mention: Mention) -> tuple[dict[str, Any] | None, bool]:
+    """``(answer, worth caching)``: a failed or off-the-globe reply is ``None`` and not cached."""
+    query: dict[str, Any] = {"exactly_one": True}
+    if mention.country_code:
+        query["country_codes"] = mention.country_code.lower()
+    try:
+        location = limited(mention.name, **query)
+    except (GeopyError, GeocoderServiceError, OSError, ValueError) as error:
+        # ValueError: geopy refuses a reply whose latitude is outside ±90
+        log.warning("online geocoding of %r failed (%s); keeping the offline answer",
+                    mention.name, error)  # fmt: skip
+        return None, False
+    if location is None:
+        return None, True  # the geocoder does not know it: remember that
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    osm = f"nominatim:{raw.get('osm_type', '')}/{raw.get('osm_id', '')}"
+    answer = {"lat": location.latitude, "lon": location.longitude, "id": osm}
+    if not valid_answer(answer) or not valid_answer({**answer, **_raw_point(raw)}):
+        log.warning("online geocoder placed %r at %r, %r; keeping the offline answer",
+                    mention.name, answer["lat"], answer["lon"])  # fmt: skip
+        return None, False
+    return answer, True
