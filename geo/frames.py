@@ -32,7 +32,7 @@ from geo.model import LayerError, Mention, Passage, Quote
 PASSAGES = "passages"  # key in frame.attrs and name of the GeoJSON foreign member
 _PLACE_COLUMNS = [
     "id", "name", "kind", "country_code", "gazetteer_id", "mention_count",
-    "articles", "mentions", "score", "geometry",
+    "articles", "mentions", "score", "alternatives", "geometry",
 ]  # fmt: skip
 
 
@@ -127,12 +127,20 @@ def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gp
                 "articles": sorted({m.article for m in group}),
                 "mentions": quoted,
                 "score": round(max(m.score for m in group), 4),
+                "alternatives": _alternatives(group, gazetteer_id),
                 "geometry": Point(head.lon, head.lat),
             }
         )
     rows.sort(key=lambda row: (-row["mention_count"], row["name"], row["id"]))
     frame = gpd.GeoDataFrame(rows, columns=_PLACE_COLUMNS, geometry="geometry", crs="EPSG:4326")
     return with_passages(frame, index)
+
+
+def _alternatives(group: Sequence[Mention], gazetteer_id: str) -> list[dict[str, Any]]:
+    """The other candidates of the place's most confident mention, best first: what a
+    reviewer would pick instead (``layers/corrections.yaml`` pins the choice)."""
+    best = max(group, key=lambda m: m.score)  # the first of equals: group is in text order
+    return [dict(a) for a in best.alternatives if a.get("gazetteer_id") != gazetteer_id]
 
 
 def with_quoted_passages(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -447,7 +447,9 @@ def _calibrated(
             "country_code": c.entry.country_code,
             "lat": c.entry.lat,
             "lon": c.entry.lon,
-            "score": round((1.0 - probability) * share / (total - 1.0), 4),
+            # What the best one leaves, shared by rank score; part of it stays with "none
+            # of these" (not a place, or not in the gazetteer), as the best one's own share.
+            "score": round((1.0 - probability) * share / total, 4),
             "gazetteer_id": c.entry.id,
         }
         for share, (_, c) in zip(shares, rest, strict=True)
