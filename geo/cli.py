@@ -31,7 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--seeds", type=Path, default=Path("seeds"), help="article folder")
     build.add_argument("--layers", type=Path, default=Path("layers"), help="story layers folder")
     build.add_argument("--site", type=Path, default=Path("site"), help="output folder for the page")
-    build.add_argument("--tiles", default="osm", choices=["osm", "carto", "none"])
+    build.add_argument(
+        "--tiles",
+        default="osm",
+        choices=["osm", "carto", "none"],
+        help="online base map the reader may switch to (the offline map is always there)",
+    )
+    build.add_argument("--title", default=None, help="page title (default: from the articles)")
     _geocoder_options(build)
     _demonym_option(build)
     build.set_defaults(handler=_build)
@@ -97,7 +103,8 @@ def _build(args: argparse.Namespace) -> int:
 
     from geo.gazetteer import Gazetteer
     from geo.layers import LayerError, build_story_layers, write_geojson
-    from geo.page import render_page, write_page
+    from geo.metadata import article_meta
+    from geo.page import Story, render_page, write_page
     from geo.pipeline import geoparse_article
     from geo.places import places_frame
 
@@ -118,8 +125,11 @@ def _build(args: argparse.Namespace) -> int:
         story = build_story_layers(args.layers, gazetteer, passages, by_id)
     except LayerError as error:
         raise CommandError(str(error)) from error
+    metadata = {article.id: article_meta(article) for article in articles}
     html = render_page(
-        places, story["corridors"], story["conflicts"], articles, passages, tiles=args.tiles
+        Story(places, story["corridors"], story["conflicts"], articles, passages, metadata),
+        tiles=args.tiles,
+        title=args.title,
     )
 
     outputs = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}

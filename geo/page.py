@@ -1,15 +1,16 @@
 """Stage 6: layers + passages → one self-contained Folium page (``site/index.html``).
 
-Folium builds the map (base tiles, scale bar) and our ``StoryMap`` element carries the
-rest the folium way, as a template: the layers, story panel, search, legend and export
-are drawn by ``templates/story.js`` from one JSON blob. Drawing from data rather than
-from thousands of generated elements keeps a 2,000-place page small and fast.
+Folium builds the map frame (scale bar, attribution); everything else is drawn by
+``templates/story.js`` from one JSON blob: the offline base map, the layers, the story
+panel with its chapters, the timeline, search, legend and export. Drawing from data
+rather than from thousands of generated elements keeps a 2,000-place page small and fast.
 
 Offline by construction: Leaflet and jQuery are inlined from the ``xstatic-leaflet`` and
-``xstatic-jquery`` registry packages (the versions folium 0.20 pins), and no CDN is
-referenced; only base tiles are fetched, and the page works without them. Article text
-only ever reaches the page as JSON in a ``<script>`` block, escaped so that it cannot
-close the block, and the script writes it with ``textContent``.
+``xstatic-jquery`` registry packages (the versions folium 0.20 pins), the base map is
+Natural Earth vector data (``data/basemap``) and no CDN is referenced. Online tiles are
+only a choice the reader makes. Article text only ever reaches the page as JSON in a
+``<script>`` block, escaped so that it cannot close the block, and the script writes it
+with ``textContent``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ import json
 import math
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -32,9 +36,12 @@ from jinja2 import Template
 
 from geo.atomic import write_text
 from geo.layers import to_feature_collection
+from geo.metadata import ArticleMeta, article_meta
 from geo.model import Article, Passage
+from geo.timeline import passage_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
+BASEMAP = Path(__file__).with_name("data") / "basemap" / "basemap.geojson"
 TILES = {
     "osm": (
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -46,10 +53,19 @@ TILES = {
         'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>',
     ),
 }
+TILE_NAMES = {"osm": "OpenStreetMap (online)", "carto": "CARTO light (online)"}
+BASEMAP_ATTRIBUTION = 'Base map: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 DATA_ATTRIBUTION = (
     'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) and curated sources'
 )
 BOUNDS_PAD_DEGREES = 0.5  # the view around a lone place
+# The first view and each chapter's view: the nearest places holding FOCUS_SHARE of the
+# weight, and whatever lies within FOCUS_REACH times their radius. A country's point says
+# less about where things happen than a city's, a continent's nothing.
+FOCUS_SHARE = 0.8
+FOCUS_REACH = 1.25
+FOCUS_KIND_WEIGHTS = {"country": 0.25, "region": 0.5, "continent": 0.0, "corridor": 0.25}
+_BASEMAP: str | None = None
 _ids_lock = threading.Lock()
 
 
@@ -140,7 +156,8 @@ def _story_parts(data: dict[str, Any], map_name: str) -> dict[str, str]:
     return {
         "header": (
             f"{_assets()}\n<style>{_inline(css)}</style>\n"
-            f'<script type="application/json" id="storymap-data">{_script_json(data)}</script>'
+            f'<script type="application/json" id="storymap-data">{_script_json(data)}</script>\n'
+            f'<script type="application/json" id="storymap-basemap">{_basemap()}</script>'
         ),
         "html": panel,
         "script": (
@@ -150,47 +167,186 @@ def _story_parts(data: dict[str, Any], map_name: str) -> dict[str, str]:
     }
 
 
-def story_data(
-    places: gpd.GeoDataFrame,
-    corridors: gpd.GeoDataFrame,
-    conflicts: gpd.GeoDataFrame,
-    articles: Sequence[Article],
-    passages: Sequence[Passage],
-) -> dict[str, Any]:
-    """Everything the page script needs, as plain JSON (layers + passages in order)."""
-    layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
+@dataclass(frozen=True)
+class Story:
+    """Everything a page shows: the three layers, the articles and their passages.
+
+    ``metadata`` maps article id → ``ArticleMeta``; articles missing from it are read with
+    ``geo.metadata.article_meta``. ``title`` overrides the title derived from the articles.
+    """
+
+    places: gpd.GeoDataFrame
+    corridors: gpd.GeoDataFrame
+    conflicts: gpd.GeoDataFrame
+    articles: Sequence[Article]
+    passages: Sequence[Passage]
+    metadata: Mapping[str, ArticleMeta] = field(default_factory=dict)
+    title: str | None = None
+
+    def meta(self) -> dict[str, ArticleMeta]:
+        return {a.id: self.metadata.get(a.id) or article_meta(a) for a in self.articles}
+
+
+def _mention_ref(
+    mention: Mapping[str, Any], key: str, starts: Mapping[tuple[str, int], int]
+) -> tuple[tuple[str, int], dict[str, Any]] | None:
+    """Where a layer mention sits in the story: (article, passage index) and its span there.
+
+    The one place that reads the layer's mention format.
+    """
+    index = starts.get((mention["article"], mention["passage_start"]))
+    if index is None:
+        return None
+    offset = mention["start"] - mention["passage_start"]
+    return (mention["article"], index), {
+        "key": key, "start": offset, "end": offset + len(mention["text"])
+    }  # fmt: skip
+
+
+def story_data(story: Story) -> dict[str, Any]:
+    """Everything the page script needs, as plain JSON (layers, articles, chapters, time)."""
+    layers = {"places": story.places, "corridors": story.corridors, "conflicts": story.conflicts}
+    metadata = story.meta()
     collections = {}
     refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    starts = {(p.article, p.start): p.index for p in passages}
+    starts = {(p.article, p.start): p.index for p in story.passages}
     for layer, frame in layers.items():
         collection = to_feature_collection(frame) if len(frame) else _empty()
         for feature in collection["features"]:
             key = f"{layer}:{feature['properties']['id']}"
             feature["properties"]["_key"] = key
             for mention in feature["properties"].get("mentions") or []:
-                index = starts.get((mention["article"], mention["passage_start"]))
-                if index is None:
-                    continue
-                offset = mention["start"] - mention["passage_start"]
-                refs.setdefault((mention["article"], index), []).append(
-                    {"key": key, "start": offset, "end": offset + len(mention["text"])}
-                )
+                found = _mention_ref(mention, key, starts)
+                if found:
+                    refs.setdefault(found[0], []).append(found[1])
         collections[layer] = collection
-    story = []
-    for article in articles:
+    dates: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for phrase in passage_dates(story.passages, metadata):
+        dates.setdefault((phrase.article, phrase.passage), []).append(
+            {"at": phrase.offset, "text": phrase.text, "start": phrase.start, "end": phrase.end,
+             "precision": phrase.precision}
+        )  # fmt: skip
+    points = _place_points(collections["places"])
+    articles = []
+    for article in story.articles:
         items = []
-        for passage in passages:
+        for passage in story.passages:
             if passage.article != article.id:
                 continue
             found = refs.get((article.id, passage.index))
             if found:
                 found.sort(key=lambda r: (r["start"], r["key"]))
-                items.append(
-                    {"index": passage.index, "start": passage.start, "text": passage.text,
-                     "refs": found}
-                )  # fmt: skip
-        story.append({"id": article.id, "passages": items})
-    return {"layers": collections, "articles": story}
+                item = {"index": passage.index, "start": passage.start, "text": passage.text,
+                        "refs": found}  # fmt: skip
+                if (article.id, passage.index) in dates:
+                    item["dates"] = dates[(article.id, passage.index)]
+                items.append(item)
+        weights = Counter(ref["key"] for item in items for ref in item["refs"])
+        chapter_points = [(*points[k][:2], points[k][2] * n) for k, n in weights.items()
+                          if k in points]  # fmt: skip
+        articles.append(
+            {**_meta_fields(metadata[article.id]), "id": article.id, "passages": items,
+             "bounds": focus_bounds(chapter_points)}
+        )  # fmt: skip
+    chapters = [a["id"] for a in sorted(articles, key=_reading_order) if a["passages"]]
+    return {
+        "layers": collections,
+        "articles": articles,
+        "chapters": chapters,
+        "title": story.title or default_title(list(metadata.values())),
+        "subtitle": _subtitle(list(metadata.values())),
+        "view": focus_bounds(list(points.values()))
+        or _bounds(story.places, story.corridors, story.conflicts),
+    }
+
+
+def _meta_fields(meta: ArticleMeta) -> dict[str, Any]:
+    fields = {"headline": meta.headline, "lead": meta.lead, "date": meta.date,
+              "author": meta.author, "outlet": meta.outlet, "url": meta.url}  # fmt: skip
+    return {k: v for k, v in fields.items() if v}
+
+
+def _reading_order(article: Mapping[str, Any]) -> tuple[bool, str, str]:
+    """Chapters: dated articles oldest first, then undated ones in file order."""
+    return (article.get("date") is None, article.get("date") or "", article["id"])
+
+
+def default_title(metadata: Sequence[ArticleMeta]) -> str:
+    """The headline of the earliest article that has one; else "N articles" and their dates."""
+    headed = [m for m in metadata if m.headline]
+    if headed:
+        return min(headed, key=lambda m: (m.date is None, m.date or "", m.article)).headline
+    return _subtitle(metadata) or "Map story"
+
+
+def _subtitle(metadata: Sequence[ArticleMeta]) -> str:
+    count = f"{len(metadata)} article{'s' if len(metadata) != 1 else ''}"
+    days = sorted(m.date for m in metadata if m.date)
+    if not days:
+        return count
+    first, last = _human_date(days[0]), _human_date(days[-1])
+    return f"{count}, {first}" if first == last else f"{count}, {first} – {last}"
+
+
+def _human_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _place_points(places: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
+    """key → (lon, lat, weight): how much each place says about where the story happens."""
+    points = {}
+    for feature in places["features"]:
+        props, geometry = feature["properties"], feature["geometry"]
+        if not geometry or geometry["type"] != "Point":
+            continue
+        weight = FOCUS_KIND_WEIGHTS.get(props.get("kind", ""), 1.0) * (props.get("mention_count")
+                                                                       or 1)  # fmt: skip
+        if weight > 0:
+            points[props["_key"]] = (*geometry["coordinates"][:2], weight)
+    return points
+
+
+def focus_bounds(points: Sequence[tuple[float, float, float]]) -> list[list[float]] | None:
+    """Bounds of where most of the weight lies: [[south, west], [north, east]] or ``None``.
+
+    From the weighted median point outwards, places are taken nearest first until they
+    hold ``FOCUS_SHARE`` of the weight; anything farther than ``FOCUS_REACH`` times that
+    radius is left out, so one mention of Washington does not zoom a Caucasus story out
+    to the whole world.
+    """
+    if not points:
+        return None
+    total = sum(w for _, _, w in points)
+    centre = (_weighted_median([(x, w) for x, _, w in points], total),
+              _weighted_median([(y, w) for _, y, w in points], total))  # fmt: skip
+    by_distance = sorted(points, key=lambda p: (_km(centre, p), p))
+    held, radius = 0.0, 0.0
+    for point in by_distance:
+        held += point[2]
+        radius = _km(centre, point)
+        if held >= FOCUS_SHARE * total:
+            break
+    kept = [p for p in by_distance if _km(centre, p) <= radius * FOCUS_REACH + 1.0]
+    west, east = min(p[0] for p in kept), max(p[0] for p in kept)
+    south, north = min(p[1] for p in kept), max(p[1] for p in kept)
+    return _padded(west, south, east, north)
+
+
+def _weighted_median(values: Sequence[tuple[float, float]], total: float) -> float:
+    held = 0.0
+    for value, weight in sorted(values):
+        held += weight
+        if held >= total / 2:
+            return value
+    return values[-1][0]
+
+
+def _km(a: Sequence[float], b: Sequence[float]) -> float:
+    lon1, lat1, lon2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)  # fmt: skip
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _empty() -> dict[str, Any]:
@@ -207,6 +363,10 @@ def _bounds(places: gpd.GeoDataFrame, *others: gpd.GeoDataFrame) -> list[list[fl
     maxy = max(f.total_bounds[3] for f in frames)
     if any(math.isnan(v) for v in (minx, miny, maxx, maxy)):
         return None
+    return _padded(minx, miny, maxx, maxy)
+
+
+def _padded(minx: float, miny: float, maxx: float, maxy: float) -> list[list[float]]:
     # One place (or places on one spot) has no extent: Leaflet would zoom to NaN.
     pad = BOUNDS_PAD_DEGREES
     if maxx - minx < pad and maxy - miny < pad:
@@ -215,40 +375,43 @@ def _bounds(places: gpd.GeoDataFrame, *others: gpd.GeoDataFrame) -> list[list[fl
     return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
 
 
-def render_page(
-    places: gpd.GeoDataFrame,
-    corridors: gpd.GeoDataFrame,
-    conflicts: gpd.GeoDataFrame,
-    articles: Sequence[Article],
-    passages: Sequence[Passage],
-    *,
-    tiles: str = "osm",
-    title: str = "Map story",
-) -> str:
-    """The whole page as one HTML string; the same input always gives the same bytes."""
+def _basemap() -> str:
+    """The offline Natural Earth base map (``data/basemap``), minified once per process."""
+    global _BASEMAP
+    if _BASEMAP is None:
+        data = json.loads(BASEMAP.read_text(encoding="utf-8"))
+        _BASEMAP = _script_json(data)
+    return _BASEMAP
+
+
+def render_page(story: Story, *, tiles: str = "osm", title: str | None = None) -> str:
+    """The whole page as one HTML string; the same input always gives the same bytes.
+
+    ``tiles`` names the online base map offered beside the offline one (``none``: only
+    the offline map). ``title`` overrides ``story.title``.
+    """
     if tiles not in (*TILES, "none"):
         raise ValueError(f"tiles must be one of {', '.join([*TILES, 'none'])}, not {tiles!r}")
+    if title is not None:
+        story = replace(story, title=title)
     with _deterministic_ids():
         fmap = folium.Map(
             location=[40.0, 45.0], zoom_start=4, tiles=None, control_scale=True,
-            prefer_canvas=True, attribution_control=True,
+            prefer_canvas=True, attribution_control=True, world_copy_jump=False,
         )  # fmt: skip
         fmap.default_js = []
         fmap.default_css = []
         fmap.get_root().title = Slot.marker("title")
-        if tiles != "none":
-            url, attribution = TILES[tiles]
-            folium.TileLayer(url, attr=attribution, name="Base map", max_zoom=19).add_to(fmap)
-        bounds = _bounds(places, corridors, conflicts)
-        if bounds:
-            fmap.fit_bounds(bounds)
         fmap.add_child(Slot())
         page = fmap.get_root().render()
-    data = story_data(places, corridors, conflicts, articles, passages)
+    data = story_data(story)
     data["attribution"] = DATA_ATTRIBUTION
-    data["title"] = title
+    data["basemapAttribution"] = BASEMAP_ATTRIBUTION
+    if tiles != "none":
+        url, attribution = TILES[tiles]
+        data["tiles"] = {"name": TILE_NAMES[tiles], "url": url, "attribution": attribution}
     parts = _story_parts(data, fmap.get_name())
-    parts["title"] = html.escape(title)
+    parts["title"] = html.escape(data["title"])
     return fill_slots(page, parts)
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from geo.cli import main
-from geo.page import render_page
+from geo.page import Story, render_page
 
 from ..page_fixture import story
 
@@ -81,7 +81,7 @@ def test_template_syntax_in_file_names_and_layer_yaml_is_data(tmp_path: Path) ->
 def test_template_syntax_in_gazetteer_names_and_the_title_is_data() -> None:
     articles, passages, places, corridors, conflicts = story()
     places.loc[0, "name"] = "{{ 7*7 }}{% if 1 %}X{% endif %}"
-    html = render_page(places, corridors, conflicts, articles, passages,
+    html = render_page(Story(places, corridors, conflicts, articles, passages),
                        title="Story {{ 7*7 }} </title><script>alert(1)</script>")  # fmt: skip
     names = [f["properties"]["name"] for f in _page_data(html)["layers"]["places"]["features"]]
     assert "{{ 7*7 }}{% if 1 %}X{% endif %}" in names
