@@ -412,6 +412,8 @@ def render_page(story: Story, *, tiles: str = "osm", title: str | None = None) -
         data["tiles"] = {"name": TILE_NAMES[tiles], "url": url, "attribution": attribution}
     parts = _story_parts(data, fmap.get_name())
     parts["title"] = html.escape(data["title"])
+    # The interface is English (the articles may not be; their text carries no lang).
+    page = page.replace("<html>", '<html lang="en">', 1)
     return fill_slots(page, parts)
 
 

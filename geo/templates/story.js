@@ -596,7 +596,8 @@ function storyMap(map, data) {
     section.appendChild(meta);
     var list = el("ol");
     article.passages.forEach(function (passage) {
-      var li = el("li", "story-passage");
+      var li = el("div", "story-passage"), row = el("li");
+      row.appendChild(li);
       li.tabIndex = 0;
       li.setAttribute("role", "button");
       li.dataset.article = article.id;
@@ -620,7 +621,7 @@ function storyMap(map, data) {
       li.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(); }
       });
-      list.appendChild(li);
+      list.appendChild(row);
     });
     section.appendChild(list);
     fragment.appendChild(section);
@@ -742,11 +743,16 @@ function storyMap(map, data) {
     highlightPassages(null);
     record.li.classList.add("is-highlighted");
     if (record.li.scrollIntoView) record.li.scrollIntoView({ block: "nearest" });
-    var points = record.keys.filter(function (k) { return byKey[k]; }).map(function (k) {
+    // A passage naming Moscow, Baku and Russia goes to Moscow and Baku: a country's point
+    // would pull the view to the middle of Siberia.
+    var keys = record.keys.filter(function (k) { return byKey[k]; });
+    var precise = keys.filter(function (k) { return kindWeight(byKey[k].feature.properties.kind) === 1; });
+    if (precise.length) keys = precise;
+    var points = keys.map(function (k) {
       var layer = byKey[k].layer;
       return layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
     });
-    if (points.length === 1) select(record.keys[0], true);
+    if (points.length === 1) select(keys[0], true);
     else if (points.length) showBounds(L.latLngBounds(points).pad(0.2), true, 7);
   }
   function showPeriod() {
