@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page_file(tmp_path: Path) -> Path:
     articles, passages, places, corridors, conflicts = story()
-    return write_page(render_page(Story(places, corridors, conflicts, articles, passages)), tmp_path)
+    page = render_page(Story(places, corridors, conflicts, articles, passages))
+    return write_page(page, tmp_path)
 
 
 @pytest.fixture
@@ -153,7 +154,8 @@ def test_a_375_px_screen_shows_map_and_panel(browser, page_file: Path) -> None:
 def test_search_finds_a_place_by_any_spelling_the_articles_use(browser, tmp_path: Path) -> None:
     articles, passages, places, corridors, conflicts = story()
     places.loc[places["name"] == "Baku", "name"] = "Bakı"  # the gazetteer's spelling
-    page_file = write_page(render_page(Story(places, corridors, conflicts, articles, passages)), tmp_path)
+    html = render_page(Story(places, corridors, conflicts, articles, passages))
+    page_file = write_page(html, tmp_path)
     session = PageSession(browser, page_file)
     try:
         search = session.page.locator("#story-search")
@@ -174,7 +176,8 @@ def test_hostile_names_in_tooltips_are_text(browser, tmp_path: Path) -> None:
     places.loc[places["name"] == "Baku", "name"] = hostile
     corridors.loc[0, "name"] = hostile
     conflicts.loc[0, "name"] = hostile
-    page_file = write_page(render_page(Story(places, corridors, conflicts, articles, passages)), tmp_path)
+    html = render_page(Story(places, corridors, conflicts, articles, passages))
+    page_file = write_page(html, tmp_path)
     session = PageSession(browser, page_file)
     try:
         page = session.page

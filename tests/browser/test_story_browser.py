@@ -108,7 +108,9 @@ def test_a_click_at_bakus_position_opens_baku_and_on_a_route_opens_the_route(
     page = seeds.page
     baku = key_of(page, "Baku")
     for zoom in (4, 5, 8):
-        page.evaluate(f"void window.storymap.map.setView([40.377, 49.892], {zoom}, {{animate: false}})")
+        page.evaluate(
+            f"void window.storymap.map.setView([40.377, 49.892], {zoom}, {{animate: false}})"
+        )
         page.wait_for_timeout(100)
         lat, lng = page.evaluate(
             f"(() => {{ const l = window.storymap.byKey['{baku}'].layer.getLatLng();"
@@ -126,7 +128,8 @@ def test_a_click_at_bakus_position_opens_baku_and_on_a_route_opens_the_route(
         f"""(() => {{ const s = window.storymap, m = s.map;
              m.setView([50, 44], 5, {{animate: false}});
              const places = Object.values(s.byKey).filter(i => i.layerName === 'places'
-               && s.groups.Places.hasLayer(i.layer)).map(i => m.latLngToContainerPoint(i.layer.getLatLng()));
+               && s.groups.Places.hasLayer(i.layer))
+               .map(i => m.latLngToContainerPoint(i.layer.getLatLng()));
              let best = null;
              s.byKey['{route}'].layer.eachLayer(part => {{ if (!part.getLatLngs) return;
                part.getLatLngs().forEach(ll => {{ const p = m.latLngToContainerPoint(ll);
@@ -216,17 +219,15 @@ def test_the_period_slider_changes_what_the_map_shows(seeds: PageSession) -> Non
 
 def test_a_dated_passage_on_the_timeline_takes_the_map_there(seeds: PageSession) -> None:
     page = seeds.page
-    event = page.locator(".story-event", has_text="").filter(
-        has=page.locator("xpath=self::*[contains(@aria-label, 'February 2022')]")
-    ).first
-    event.click()
+    page.locator(".story-event[aria-label^='February 2022']").first.click()
     settle(page)
     highlighted = page.locator(".story-passage.is-highlighted").first.inner_text()
     assert "February 2022" in highlighted
     in_view = page.evaluate(
         """() => { const s = window.storymap, view = s.map.getBounds();
              return ['Moscow', 'Baku'].map(name => Object.values(s.byKey).find(i =>
-               i.feature.properties.name === name)).map(i => view.contains(i.layer.getLatLng())); }"""
+               i.feature.properties.name === name))
+               .map(i => view.contains(i.layer.getLatLng())); }"""
     )
     assert in_view == [True, True]  # the cities the passage names
 
@@ -288,8 +289,9 @@ def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, see
 
 
 def overlaps(a: dict, b: dict) -> bool:
-    return (a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
-            and a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1)  # fmt: skip
+    across = a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
+    down = a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1
+    return across and down
 
 
 @pytest.mark.parametrize("width", [1280, 375])
