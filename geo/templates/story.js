@@ -351,10 +351,11 @@ function storyMap(map, data) {
   function popupOptions() {
     var insets = overlayInsets();
     var width = map.getSize().x;
+    var top = width <= 600 ? 52 : 12; // below the Story and Layers buttons on a phone
     return {
       maxWidth: Math.max(160, Math.min(340, width - insets.left - 60)),
       minWidth: Math.min(200, width - insets.left - 60),
-      autoPanPaddingTopLeft: L.point(insets.left + 12, 12),
+      autoPanPaddingTopLeft: L.point(insets.left + 12, top),
       autoPanPaddingBottomRight: L.point(12, insets.bottom + 12),
       className: "story-popup-frame"
     };
@@ -934,7 +935,14 @@ function storyMap(map, data) {
   // -- start: the whole story, or the view a link names -------------------------------------
   map.on("moveend", function () { showCountryLabels(); declutter(); });
   map.on("zoomend", showCountryLabels);
-  window.addEventListener("beforeprint", function () { map.invalidateSize(); });
+  // Printed, the map is a band above the passages: fit the current chapter into it again.
+  function refit() {
+    map.invalidateSize();
+    var id = chapter ? order[chapter - 1] : null;
+    showBounds(toBounds(id ? articlesById[id].bounds : data.view), false);
+  }
+  window.addEventListener("beforeprint", refit);
+  window.addEventListener("afterprint", refit);
   buildTimeline();
   applyFilters();
   map.invalidateSize();
