@@ -211,7 +211,7 @@ def story_data(story: Story) -> dict[str, Any]:
     refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
     starts = {(p.article, p.start): p.index for p in story.passages}
     for layer, frame in layers.items():
-        collection = to_feature_collection(frame) if len(frame) else _empty()
+        collection = to_feature_collection(frame) if _relevant(layer, frame) else _empty()
         for feature in collection["features"]:
             key = f"{layer}:{feature['properties']['id']}"
             feature["properties"]["_key"] = key
@@ -258,6 +258,17 @@ def story_data(story: Story) -> dict[str, Any]:
         "view": focus_bounds(list(points.values()))
         or _bounds(story.places, story.corridors, story.conflicts),
     }
+
+
+def _relevant(layer: str, frame: gpd.GeoDataFrame) -> bool:
+    """A story layer belongs on the page when the articles name at least one of its features.
+
+    Corridors curated for one story are noise beside unrelated articles; beside a story
+    that names one route, the others stay as context. Every place is named by definition.
+    """
+    if not len(frame) or layer == "places" or "mention_count" not in frame.columns:
+        return bool(len(frame))
+    return bool((frame["mention_count"].fillna(0) > 0).any())
 
 
 def _meta_fields(meta: ArticleMeta) -> dict[str, Any]:

@@ -117,3 +117,14 @@ def test_first_view_leaves_out_a_far_outlier() -> None:
     assert focus_bounds([]) is None
     (south, west), (north, east) = focus_bounds([(49.9, 40.4, 1.0)])
     assert west < 49.9 < east and south < 40.4 < north  # a lone place still has an extent
+
+
+def test_a_story_layer_no_article_names_is_left_off_the_page() -> None:
+    story = fixture_story()
+    corridors = story.corridors.copy()
+    corridors["mention_count"] = 0
+    corridors["mentions"] = [[]]
+    data = page_data(render_page(Story(story.places, corridors, story.conflicts, story.articles,
+                                       story.passages)))  # fmt: skip
+    assert data["layers"]["corridors"]["features"] == []
+    assert len(data["layers"]["conflicts"]["features"]) == 1  # named, so it stays

@@ -93,7 +93,7 @@ function storyMap(map, data) {
       highlightPassages(key);
     });
     byKey[key] = { feature: feature, layer: leafletLayer, group: layerOf[layerName], layerName: layerName,
-      passages: [], nearby: [] };
+      passages: [], nearby: [], style: "full" };
   }
 
   (data.layers.conflicts.features || []).forEach(function (feature) {
@@ -130,6 +130,7 @@ function storyMap(map, data) {
     groups.Corridors.addLayer(group);
   });
 
+  var placeItems = [];
   (data.layers.places.features || []).forEach(function (feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     var marker = L.circleMarker([c[1], c[0]], {
@@ -138,21 +139,25 @@ function storyMap(map, data) {
     });
     marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
+    placeItems.push(byKey[p._key]);
     groups.Places.addLayer(marker);
   });
 
   // Empty layers are not offered at all: no corridors, no "Corridors" switch.
   var overlays = {};
   Object.keys(groups).forEach(function (name) {
-    if (!groups[name].getLayers().length) return;
-    overlays[name] = groups[name];
-    groups[name].addTo(map);
+    if (groups[name].getLayers().length) overlays[name] = groups[name];
   });
-  function restack() {
-    if (map.hasLayer(groups.Corridors)) groups.Corridors.bringToFront();
+  ["Conflicts", "Corridors", "Places"].forEach(function (name) { // drawn bottom to top
+    if (overlays[name]) groups[name].addTo(map);
+  });
+  // A group added back is drawn last: put routes above zones and places above both again.
+  function restack(event) {
+    var added = event && event.layer;
+    if (added === groups.Places || added === tiles) return;
+    if (map.hasLayer(groups.Corridors) && added !== groups.Corridors) groups.Corridors.bringToFront();
     if (map.hasLayer(groups.Places)) groups.Places.bringToFront();
   }
-  restack();
 
   // Online tiles are the reader's choice: offline they would only fill the console with
   // failed requests. If they fail after all, the offline map is shown again.
@@ -170,7 +175,8 @@ function storyMap(map, data) {
   }
   var layersControl = L.control.layers(null, overlays, { collapsed: window.innerWidth < 600, position: "topright" });
   layersControl.addTo(map);
-  map.on("overlayadd", restack);
+  map.on("overlayadd", function (event) { restack(event); touch(); declutter(); });
+  map.on("overlayremove", function () { touch(); declutter(); });
 
   function status(text) { document.getElementById("story-status").textContent = text; }
 
@@ -360,16 +366,23 @@ function storyMap(map, data) {
       className: "story-popup-frame"
     };
   }
-  var openKey = null;
+  var openKey = null, openPopupLayer = null;
   function openPopup(key, latlng) {
     var item = byKey[key];
     if (!item) return;
     var at = latlng || (item.layer.getLatLng ? item.layer.getLatLng() : item.layer.getBounds().getCenter());
+    var popup = L.popup(popupOptions()).setLatLng(at).setContent(popupContent(key));
+    popup.openOn(map); // closes the previous popup first
     openKey = key;
-    L.popup(popupOptions()).setLatLng(at).setContent(popupContent(key)).openOn(map);
+    openPopupLayer = popup;
     writeHash();
   }
-  map.on("popupclose", function () { openKey = null; writeHash(); });
+  map.on("popupclose", function (event) {
+    if (event.popup !== openPopupLayer) return;
+    openKey = null;
+    openPopupLayer = null;
+    writeHash();
+  });
 
   // -- where the panel and timeline cover the map -------------------------------------------
   function overlayInsets() {
@@ -417,20 +430,25 @@ function storyMap(map, data) {
   var selectedKey = null;
   var labelMarkers = {};
   var labelsShown = {};
+  // Runs after every move and every change of chapter, period or selection; skipped when
+  // nothing it depends on has changed (a chapter step both changes and moves the map).
+  var version = 0, lastRun = null, ready = false;
+  function touch() { version++; }
   function declutter() {
+    if (!ready) return; // once, at the end of start-up, not for every step of it
     var shownByFilter = map.hasLayer(groups.Places);
+    var signature = [map.getZoom(), map.getPixelBounds().min, version, shownByFilter].join("|");
+    if (signature === lastRun) return;
+    lastRun = signature;
     var candidates = [];
-    Object.keys(byKey).forEach(function (key) {
-      var item = byKey[key];
-      if (item.layerName !== "places") return;
+    placeItems.forEach(function (item) {
       item.nearby = [];
       item.keptBy = null;
-      if (!item.inPeriod) return;
-      candidates.push(item);
+      if (item.inPeriod) candidates.push(item);
     });
+    candidates.forEach(function (item) { item.priority = priority(item); });
     candidates.sort(function (a, b) {
-      var pa = priority(a), pb = priority(b);
-      return pb - pa || (a.feature.properties._key < b.feature.properties._key ? -1 : 1);
+      return b.priority - a.priority || (a.feature.properties._key < b.feature.properties._key ? -1 : 1);
     });
     var cell = 48, grid = {}, kept = [];
     candidates.forEach(function (item) {
@@ -453,15 +471,15 @@ function storyMap(map, data) {
       (grid[cx + ":" + cy] = grid[cx + ":" + cy] || []).push(entry);
       kept.push(entry);
     });
-    Object.keys(byKey).forEach(function (key) {
-      var item = byKey[key];
-      if (item.layerName !== "places") return;
+    restyled = 0;
+    placeItems.forEach(function (item) {
       var show = item.inPeriod && !item.keptBy;
       var has = groups.Places.hasLayer(item.layer);
       if (show && !has) groups.Places.addLayer(item.layer);
       else if (!show && has) groups.Places.removeLayer(item.layer);
       styleFeature(item);
     });
+    if (restyled) redrawPlaces();
     if (shownByFilter) groups.Places.bringToFront();
     placeLabels(shownByFilter ? kept : []);
   }
@@ -474,8 +492,24 @@ function storyMap(map, data) {
   }
   // Names for the most-mentioned kept markers, where a name does not cover another.
   function placeLabels(kept) {
-    var size = map.getSize(), boxes = [], wanted = {};
-    kept.forEach(function (entry) { boxes.push([entry.point.x - entry.radius, entry.point.y - entry.radius,
+    var size = map.getSize(), wanted = {}, cell = 64, grid = {};
+    function cells(box, each) {
+      for (var x = Math.floor(box[0] / cell); x <= Math.floor(box[2] / cell); x++) {
+        for (var y = Math.floor(box[1] / cell); y <= Math.floor(box[3] / cell); y++) {
+          if (each(x + ":" + y)) return true;
+        }
+      }
+      return false;
+    }
+    function put(box) { cells(box, function (c) { (grid[c] = grid[c] || []).push(box); return false; }); }
+    function hits(box) {
+      return cells(box, function (c) {
+        return (grid[c] || []).some(function (b) {
+          return b[4] !== box[4] && box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+        });
+      });
+    }
+    kept.forEach(function (entry) { put([entry.point.x - entry.radius, entry.point.y - entry.radius,
       entry.point.x + entry.radius, entry.point.y + entry.radius, entry.item]); });
     var origin = map.latLngToLayerPoint(map.containerPointToLatLng([0, 0]));
     var count = 0;
@@ -487,10 +521,9 @@ function storyMap(map, data) {
       var x0 = entry.point.x + entry.radius + 2, y0 = entry.point.y - h / 2;
       var cx = x0 - origin.x, cy = y0 - origin.y;
       if (cx < 0 || cy < 0 || cx + w > size.x || cy + h > size.y) return;
-      var box = [x0, y0, x0 + w, y0 + h];
-      var hit = boxes.some(function (b) { return b[4] !== item && box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; });
-      if (hit) return;
-      boxes.push(box.concat([item]));
+      var box = [x0, y0, x0 + w, y0 + h, item];
+      if (hits(box)) return;
+      put(box);
       wanted[key] = entry;
       count++;
     });
@@ -509,13 +542,27 @@ function storyMap(map, data) {
     });
   }
 
+  var restyled = 0;
+  function redrawPlaces() {
+    var renderer = map.getRenderer(groups.Places.getLayers()[0] || L.circleMarker([0, 0]));
+    if (renderer && renderer._redraw) renderer._redraw();          // Leaflet 1.9 canvas
+    else groups.Places.eachLayer(function (layer) { layer.redraw(); });
+  }
   function styleFeature(item) {
     var key = item.feature.properties._key;
     var dim = (chapterKeys && !chapterKeys[key]) || !item.inPeriod;
     var layer = item.layer;
+    var style = (dim ? "dim" : "full") + (key === selectedKey ? "+selected" : "");
+    if (item.style === style) return; // setStyle redraws: only when something changed
+    item.style = style;
     if (item.layerName === "places") {
-      layer.setStyle(dim ? { fillOpacity: DIM.fillOpacity, opacity: DIM.opacity } : { fillOpacity: 0.9, opacity: 1 });
-      layer.setStyle(key === selectedKey ? { color: "#111111", weight: 3 } : { color: "#ffffff", weight: 1.5 });
+      var look = dim ? { fillOpacity: DIM.fillOpacity, opacity: DIM.opacity } : { fillOpacity: 0.9, opacity: 1 };
+      look.color = key === selectedKey ? "#111111" : "#ffffff";
+      look.weight = key === selectedKey ? 3 : 1.5;
+      // Options now, one canvas redraw for all (redrawPlaces): a chapter step restyles
+      // hundreds of markers, and setStyle would queue a redraw for each.
+      L.Util.setOptions(layer, look);
+      restyled++;
     } else if (item.layerName === "corridors") {
       layer.eachLayer(function (part) { if (part.setStyle) part.setStyle({ opacity: dim ? DIM.opacity : 0.9 }); });
     } else {
@@ -529,6 +576,7 @@ function storyMap(map, data) {
     if (!item) return;
     if (!map.hasLayer(groups[item.group])) groups[item.group].addTo(map);
     selectedKey = item.layerName === "places" ? key : null;
+    touch();
     var done = function () { if (open) openPopup(key); };
     if (item.layer.getLatLng) {
       var target = item.layer.getLatLng(), zoom = Math.max(map.getZoom(), 6);
@@ -673,6 +721,7 @@ function storyMap(map, data) {
       if (item.layerName !== "places") styleFeature(item);
     });
     allPassages.forEach(function (r) { r.li.classList.toggle("is-outside", !inPeriod(r.spans)); });
+    touch();
     declutter();
   }
 
@@ -713,17 +762,25 @@ function storyMap(map, data) {
       bar.addEventListener("click", function () { select(key, true); });
       lanes.layers.appendChild(bar);
     });
+    // One dot per month: a story of 2,000 dated passages must not become 2,000 buttons.
+    var byMonth = {};
     allPassages.forEach(function (record) {
       (record.passage.dates || []).forEach(function (d) {
-        var dot = el("button", "story-event");
-        dot.type = "button";
-        dot.style.left = position(month(d.start));
-        var label = d.text + ": " + record.passage.text.slice(0, 90);
-        dot.setAttribute("aria-label", label);
-        dot.title = label;
-        dot.addEventListener("click", function () { goToPassage(record); });
-        lanes.events.appendChild(dot);
+        var m = month(d.start);
+        (byMonth[m] = byMonth[m] || []).push({ record: record, date: d });
       });
+    });
+    Object.keys(byMonth).forEach(function (m) {
+      var found = byMonth[m], first = found[0];
+      var dot = el("button", "story-event" + (found.length > 1 ? " is-many" : ""));
+      dot.type = "button";
+      dot.style.left = position(Number(m));
+      var label = found.length === 1 ? first.date.text + ": " + first.record.passage.text.slice(0, 90)
+        : monthName(Number(m)) + ": " + found.length + " passages";
+      dot.setAttribute("aria-label", label);
+      dot.title = label;
+      dot.addEventListener("click", function () { goToPassages(found.map(function (f) { return f.record; })); });
+      lanes.events.appendChild(dot);
     });
     order.forEach(function (id, i) {
       var article = articlesById[id];
@@ -740,13 +797,16 @@ function storyMap(map, data) {
     track.appendChild(lanes.layers); track.appendChild(lanes.events); track.appendChild(lanes.articles);
     showPeriod();
   }
-  function goToPassage(record) {
+  function goToPassages(records) {
     highlightPassages(null);
-    record.li.classList.add("is-highlighted");
-    if (record.li.scrollIntoView) record.li.scrollIntoView({ block: "nearest" });
+    records.forEach(function (record) { record.li.classList.add("is-highlighted"); });
+    if (records[0].li.scrollIntoView) records[0].li.scrollIntoView({ block: "nearest" });
     // A passage naming Moscow, Baku and Russia goes to Moscow and Baku: a country's point
     // would pull the view to the middle of Siberia.
-    var keys = record.keys.filter(function (k) { return byKey[k]; });
+    var keys = [];
+    records.forEach(function (record) {
+      record.keys.forEach(function (k) { if (byKey[k] && keys.indexOf(k) < 0) keys.push(k); });
+    });
     var precise = keys.filter(function (k) { return kindWeight(byKey[k].feature.properties.kind) === 1; });
     if (precise.length) keys = precise;
     var points = keys.map(function (k) {
@@ -790,6 +850,7 @@ function storyMap(map, data) {
     chapter = Math.max(0, Math.min(order.length, n));
     var id = chapter ? order[chapter - 1] : null;
     chapterKeys = null;
+    touch();
     Object.keys(sections).forEach(function (aid) { sections[aid].classList.toggle("is-current", aid === id); });
     document.body.classList.toggle("story-in-chapter", !!id);
     if (id) {
@@ -806,7 +867,7 @@ function storyMap(map, data) {
     prev.disabled = chapter === 0;
     next.disabled = chapter === order.length;
     Object.keys(byKey).forEach(function (key) { if (byKey[key].layerName !== "places") styleFeature(byKey[key]); });
-    declutter();
+    declutter(); // after the move above: a jump has already decluttered the new view
     if (!quiet) writeHash();
   }
   // The panel header is sticky: scroll so that the chapter's headline sits just below it.
@@ -868,6 +929,7 @@ function storyMap(map, data) {
       if (state.place && byKey[state.place]) {
         var item = byKey[state.place];
         selectedKey = item.layerName === "places" ? state.place : null;
+        touch();
         if (item.layer.getLatLng) map.setView(item.layer.getLatLng(), Math.max(map.getZoom(), 6), { animate: false });
         declutter();
         openPopup(state.place);
@@ -945,8 +1007,9 @@ function storyMap(map, data) {
   window.addEventListener("afterprint", refit);
   buildTimeline();
   applyFilters();
-  map.invalidateSize();
   applyHash();
+  ready = true;
+  declutter();
   showCountryLabels();
   window.storymapExport = visibleFeatures;
   window.storymap = {
