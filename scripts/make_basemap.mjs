@@ -46,6 +46,25 @@ function line(points) {
   }
   return out;
 }
+// A ring or line that crosses the antimeridian jumps from 180 to -180; drawn as it is, it
+// becomes a band across the whole world. Continue it past 180 instead (Leaflet draws
+// longitudes beyond ±180 in place). Antarctica, which runs along the whole edge, stays.
+function unwrap(points) {
+  if (points.some(([, y]) => y < -85)) return points;
+  const out = [points[0]];
+  for (let i = 1; i < points.length; i++) {
+    let [x, y] = points[i];
+    const previous = out[i - 1][0];
+    while (x - previous > 180) x -= 360;
+    while (previous - x > 180) x += 360;
+    out.push([x, y]);
+  }
+  // Keep the middle of the shape in [-180, 180]: Chukotka at 190°, not Europe at -340°.
+  const xs = out.map(([x]) => x);
+  const middle = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const shift = middle > 180 ? -360 : middle < -180 ? 360 : 0;
+  return shift ? out.map(([x, y]) => [x + shift, y]) : out;
+}
 function ringArea(ring) {
   let sum = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -69,13 +88,13 @@ const thinCountries = thin(countriesTopo);
 
 const land = [];
 for (const polygon of polygons(topojson.merge(landTopo, landTopo.objects.land.geometries))) {
-  const rings = polygon.map(line).filter((ring) => ring.length >= 4);
+  const rings = polygon.map((ring) => line(unwrap(ring))).filter((ring) => ring.length >= 4);
   if (!rings.length || Math.abs(ringArea(rings[0])) < MIN_RING_AREA) continue;
   land.push(rings);
 }
 const borders = topojson
   .mesh(thinCountries, thinCountries.objects.countries, (a, b) => a !== b)
-  .coordinates.map(line)
+  .coordinates.map((part) => line(unwrap(part)))
   .filter((part) => part.length >= 2);
 
 const labels = [];
