@@ -882,6 +882,7 @@ function storyMap(map, data) {
   prev.addEventListener("click", function () { setChapter(chapter - 1, true); });
   next.addEventListener("click", function () { setChapter(chapter + 1, true); });
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && openKey) { map.closePopup(); return; }
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var target = event.target;

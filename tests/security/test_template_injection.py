@@ -62,7 +62,9 @@ def test_template_syntax_in_an_article_is_shown_literally(tmp_path: Path, payloa
 def test_template_syntax_in_file_names_and_layer_yaml_is_data(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "{{ 7*7 }} {% raw %}.txt").write_text("Leaders met in Baku and Moscow.\n", "utf-8")
+    (seeds / "{{ 7*7 }} {% raw %}.txt").write_text(  # names the zone: the page shows it
+        "Leaders met in Baku and Moscow to talk about Karabakh.\n", "utf-8"
+    )
     layers = tmp_path / "layers"
     shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
     zone = layers / "conflicts" / "nagorno-karabakh.yaml"
