@@ -128,3 +128,19 @@ def test_a_story_layer_no_article_names_is_left_off_the_page() -> None:
                                        story.passages)))  # fmt: skip
     assert data["layers"]["corridors"]["features"] == []
     assert len(data["layers"]["conflicts"]["features"]) == 1  # named, so it stays
+
+
+def test_build_title_option_sets_the_page_title(tmp_path: Path) -> None:
+    from geo.cli import main
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Ferry talks\nMay 2, 2023\n\nTalks in Baku went on.\n", "utf-8")
+    args = ["build", "--seeds", str(seeds), "--layers", str(tmp_path / "layers"),
+            "--site", str(tmp_path / "site"), "--tiles", "none"]  # fmt: skip
+    assert main(args) == 0
+    html = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert "<title>Ferry talks</title>" in html  # derived from the article
+    assert main([*args, "--title", "Caspian ferries"]) == 0
+    html = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert "<title>Caspian ferries</title>" in html

@@ -35,7 +35,7 @@ def seeds_page(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def seeds(browser, seeds_page: Path):
-    session = PageSession(browser, seeds_page)
+    session = PageSession(browser, seeds_page)  # downloads are accepted (export)
     yield session
     session.close()
 
@@ -63,6 +63,7 @@ def screen_point(page, lat: float, lng: float) -> tuple[float, float]:
 def popup_title(page) -> str:
     popup = page.locator(".leaflet-popup-content h3").last  # one may still be fading out
     popup.wait_for(timeout=5000)
+    page.wait_for_timeout(250)  # let it fade in before a screenshot
     return popup.inner_text()
 
 
@@ -156,12 +157,20 @@ def test_the_panel_heads_articles_with_headlines_dates_and_bylines(seeds: PageSe
     bylines = " ".join(page.locator(".story-byline").all_text_contents())
     assert "by Giuliano Bifolchi" in bylines and "Kavkaz Files" in bylines
     assert page.title() == "Russian President Putin visits Azerbaijan to discuss regional stability"
-    cite = page.evaluate(
-        """() => { const s = window.storymap, k = Object.keys(s.byKey).find(k =>
-             s.byKey[k].feature.properties.name === 'Baku'); s.openPopup(k);
-             return document.querySelector('.leaflet-popup-content cite').textContent; }"""
+    page.evaluate(f"window.storymap.openPopup({key_of(page, 'Baku')!r})")
+    cites = page.locator(".leaflet-popup-content cite").all_text_contents()
+    assert (  # each quoted passage names its article by headline and date, not by file
+        "Russian President Putin visits Azerbaijan to discuss regional stability"
+        " · 20 August 2024" in cites
     )
-    assert "20 August 2024" in cite or "·" not in cite  # a mention names its article
+    assert not any(c.startswith("00") for c in cites)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export GeoJSON").click()
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    dated = [m for f in exported["features"] for m in f["properties"].get("mentions") or []
+             if m["article"] == "001_f280eb33a990aed2"]  # fmt: skip
+    assert dated and all(m["date"] == "2024-08-20" for m in dated)
+    assert all(m["headline"].startswith("Russian President Putin visits") for m in dated)
     seeds.screenshot("story-panel-headlines.png")
 
 
@@ -282,6 +291,7 @@ def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, see
             "story": "#story-toggle", "timeline": "#story-timeline", "panel": "#story-panel",
             "layers": ".leaflet-control-layers", "export": ".story-export",
         }.items()}  # fmt: skip
+        assert boxes["export"]["y"] < 60  # beside Layers, not below it where popups go
         names = sorted(boxes)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
@@ -289,7 +299,7 @@ def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, see
         for name in ("Baku", "Moscow", "Azerbaijan", "Yerevan", "Tehran"):
             page.evaluate(f"window.storymap.select({key_of(page, name)!r}, true)")
             settle(page)
-            box = page.locator(".leaflet-popup").bounding_box()
+            box = page.locator(".leaflet-popup").last.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 375, name
             assert box["y"] >= 0 and box["y"] + box["height"] <= 812, name
             phone.screenshot(f"story-phone-popup-{name.lower()}.png")
