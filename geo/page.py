@@ -205,11 +205,58 @@ def _mention_ref(
 
 def story_data(story: Story) -> dict[str, Any]:
     """Everything the page script needs, as plain JSON (layers, articles, chapters, time)."""
-    layers = {"places": story.places, "corridors": story.corridors, "conflicts": story.conflicts}
     metadata = story.meta()
+    collections, refs = _layers_and_refs(story)
+    kinds = _place_points(collections["places"])
+    shown = [p for p in story.passages if (p.article, p.index) in refs]
+    dates: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for phrase in passage_dates(shown, metadata):
+        dates.setdefault((phrase.article, phrase.passage), []).append(
+            {"at": phrase.offset, "text": phrase.text, "start": phrase.start, "end": phrase.end,
+             "precision": phrase.precision}
+        )  # fmt: skip
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for passage in shown:
+        found = sorted(refs[(passage.article, passage.index)], key=lambda r: (r["start"], r["key"]))
+        item = {"index": passage.index, "start": passage.start, "text": passage.text,
+                "refs": found}  # fmt: skip
+        if (passage.article, passage.index) in dates:
+            item["dates"] = dates[(passage.article, passage.index)]
+        by_article.setdefault(passage.article, []).append(item)
+    articles = []
+    for article in story.articles:
+        items = by_article.get(article.id, [])
+        mentioned = Counter(ref["key"] for item in items for ref in item["refs"])
+        chapter_points = [
+            (lon, lat, weight * mentioned[key])
+            for key, (lon, lat, weight) in kinds.items()
+            if key in mentioned
+        ]
+        articles.append(
+            {**_meta_fields(metadata[article.id]), "id": article.id, "passages": items,
+             "bounds": focus_bounds(chapter_points)}
+        )  # fmt: skip
+    counts = Counter(ref["key"] for found in refs.values() for ref in found)
+    story_points = [(lon, lat, weight * counts[key]) for key, (lon, lat, weight) in kinds.items()]
+    return {
+        "layers": collections,
+        "articles": articles,
+        "chapters": [a["id"] for a in sorted(articles, key=_reading_order) if a["passages"]],
+        "title": story.title or default_title(list(metadata.values())),
+        "subtitle": _subtitle(list(metadata.values())),
+        "view": focus_bounds(story_points)
+        or _bounds(story.places, story.corridors, story.conflicts),
+    }
+
+
+def _layers_and_refs(
+    story: Story,
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, int], list[dict[str, Any]]]]:
+    """The layers as GeoJSON, each feature keyed, and what each passage names of them."""
+    layers = {"places": story.places, "corridors": story.corridors, "conflicts": story.conflicts}
+    starts = {(p.article, p.start): p.index for p in story.passages}
     collections = {}
     refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    starts = {(p.article, p.start): p.index for p in story.passages}
     for layer, frame in layers.items():
         collection = to_feature_collection(frame) if _relevant(layer, frame) else _empty()
         for feature in collection["features"]:
@@ -220,44 +267,7 @@ def story_data(story: Story) -> dict[str, Any]:
                 if found:
                     refs.setdefault(found[0], []).append(found[1])
         collections[layer] = collection
-    dates: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for phrase in passage_dates(story.passages, metadata):
-        dates.setdefault((phrase.article, phrase.passage), []).append(
-            {"at": phrase.offset, "text": phrase.text, "start": phrase.start, "end": phrase.end,
-             "precision": phrase.precision}
-        )  # fmt: skip
-    points = _place_points(collections["places"])
-    articles = []
-    for article in story.articles:
-        items = []
-        for passage in story.passages:
-            if passage.article != article.id:
-                continue
-            found = refs.get((article.id, passage.index))
-            if found:
-                found.sort(key=lambda r: (r["start"], r["key"]))
-                item = {"index": passage.index, "start": passage.start, "text": passage.text,
-                        "refs": found}  # fmt: skip
-                if (article.id, passage.index) in dates:
-                    item["dates"] = dates[(article.id, passage.index)]
-                items.append(item)
-        weights = Counter(ref["key"] for item in items for ref in item["refs"])
-        chapter_points = [(*points[k][:2], points[k][2] * n) for k, n in weights.items()
-                          if k in points]  # fmt: skip
-        articles.append(
-            {**_meta_fields(metadata[article.id]), "id": article.id, "passages": items,
-             "bounds": focus_bounds(chapter_points)}
-        )  # fmt: skip
-    chapters = [a["id"] for a in sorted(articles, key=_reading_order) if a["passages"]]
-    return {
-        "layers": collections,
-        "articles": articles,
-        "chapters": chapters,
-        "title": story.title or default_title(list(metadata.values())),
-        "subtitle": _subtitle(list(metadata.values())),
-        "view": focus_bounds(list(points.values()))
-        or _bounds(story.places, story.corridors, story.conflicts),
-    }
+    return collections, refs
 
 
 def _relevant(layer: str, frame: gpd.GeoDataFrame) -> bool:
@@ -305,14 +315,14 @@ def _human_date(iso: str) -> str:
 
 
 def _place_points(places: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
-    """key → (lon, lat, weight): how much each place says about where the story happens."""
+    """key → (lon, lat, weight of one mention): how much a mention of it says about where
+    the story happens (a city's point more than a country's)."""
     points = {}
     for feature in places["features"]:
         props, geometry = feature["properties"], feature["geometry"]
         if not geometry or geometry["type"] != "Point":
             continue
-        weight = FOCUS_KIND_WEIGHTS.get(props.get("kind", ""), 1.0) * (props.get("mention_count")
-                                                                       or 1)  # fmt: skip
+        weight = FOCUS_KIND_WEIGHTS.get(props.get("kind", ""), 1.0)
         if weight > 0:
             points[props["_key"]] = (*geometry["coordinates"][:2], weight)
     return points
