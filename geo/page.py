@@ -66,6 +66,8 @@ FOCUS_SHARE = 0.8
 FOCUS_REACH = 1.25
 FOCUS_KIND_WEIGHTS = {"country": 0.25, "region": 0.5, "continent": 0.0, "corridor": 0.25}
 _BASEMAP: str | None = None
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
 _ids_lock = threading.Lock()
 
 
@@ -310,8 +312,9 @@ def _subtitle(metadata: Sequence[ArticleMeta]) -> str:
 
 
 def _human_date(iso: str) -> str:
+    """``2024-08-20`` → ``20 August 2024``, in English whatever the machine's locale."""
     day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _place_points(places: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
