@@ -914,7 +914,9 @@ function storyMap(map, data) {
     var state = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
       var i = pair.indexOf("=");
-      if (i > 0) state[pair.slice(0, i)] = decodeURIComponent(pair.slice(i + 1));
+      if (i <= 0) return;
+      try { state[pair.slice(0, i)] = decodeURIComponent(pair.slice(i + 1)); }
+      catch (error) { /* a mangled link opens the overview rather than breaking the page */ }
     });
     return state;
   }

@@ -195,3 +195,16 @@ def test_hostile_names_in_tooltips_are_text(browser, tmp_path: Path) -> None:
         assert page.evaluate("window.__pwned") is None and session.dialogs == []
     finally:
         session.close()
+
+
+def test_a_mangled_or_hostile_link_is_harmless(browser, page_file: Path) -> None:
+    hostile = "#place=%E0%A4%A&chapter=1e9&from=9999-99&to=x&place=<img src=x onerror=alert(1)>"
+    session = PageSession(browser, page_file.resolve().as_uri() + hostile)
+    try:
+        page = session.page
+        assert page.evaluate("window.storymap.state().place") is None
+        assert page.locator(".leaflet-popup").count() == 0
+        assert visible_counts(page)["Places"] == 2
+        assert session.errors == [] and session.dialogs == []
+    finally:
+        session.close()
