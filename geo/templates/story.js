@@ -49,15 +49,15 @@ function storyMap(map, data) {
   var basemapNode = document.getElementById("storymap-basemap");
   var basemap = basemapNode ? JSON.parse(basemapNode.text) : { features: [] };
   var baseRenderer = L.canvas({ pane: "storyBase", padding: 0.3 });
-  var countryLabels = [];
-  basemap.features.forEach(function (feature) {
+  var countryLabels = [], baseLayers = []; // added once the first view is set: projecting
+  basemap.features.forEach(function (feature) {    // 28,000 vertices twice costs 0.1 s
     var layer = feature.properties.layer;
     if (layer === "land") {
-      L.geoJSON(feature, { pane: "storyBase", renderer: baseRenderer, interactive: false,
-        style: { color: "#a79f8e", weight: 0.7, fillColor: "#f3efe4", fillOpacity: 1 } }).addTo(map);
+      baseLayers.push(L.geoJSON(feature, { pane: "storyBase", renderer: baseRenderer, interactive: false,
+        style: { color: "#a79f8e", weight: 0.7, fillColor: "#f3efe4", fillOpacity: 1 } }));
     } else if (layer === "borders") {
-      L.geoJSON(feature, { pane: "storyBase", renderer: baseRenderer, interactive: false,
-        style: { color: "#b5a99a", weight: 0.8, dashArray: "3 2" } }).addTo(map);
+      baseLayers.push(L.geoJSON(feature, { pane: "storyBase", renderer: baseRenderer, interactive: false,
+        style: { color: "#b5a99a", weight: 0.8, dashArray: "3 2" } }));
     } else if (layer === "label") {
       var c = feature.geometry.coordinates;
       countryLabels.push({
@@ -1011,6 +1011,7 @@ function storyMap(map, data) {
   buildTimeline();
   applyFilters();
   applyHash();
+  baseLayers.forEach(function (layer) { layer.addTo(map); });
   ready = true;
   declutter();
   showCountryLabels();
