@@ -44,7 +44,13 @@ def _build_parser(sub: Any) -> None:
     build.add_argument("--seeds", type=Path, default=Path("seeds"), help="article folder")
     build.add_argument("--layers", type=Path, default=Path("layers"), help="story layers folder")
     build.add_argument("--site", type=Path, default=Path("site"), help="output folder for the page")
-    build.add_argument("--tiles", default="osm", choices=["osm", "carto", "none"])
+    build.add_argument(
+        "--tiles",
+        default="osm",
+        choices=["osm", "carto", "none"],
+        help="online base map the reader may switch to (the offline map is always there)",
+    )
+    build.add_argument("--title", default=None, help="page title (default: from the articles)")
     _symlink_option(build)
     build.add_argument(
         "--mentions", type=Path, default=None, metavar="PATH",
@@ -197,7 +203,8 @@ def _build(args: argparse.Namespace) -> int:
     from geo.frames import places_frame
     from geo.gazetteer import Gazetteer
     from geo.layers import LayerError, build_story_layers
-    from geo.page import render_page
+    from geo.metadata import article_meta
+    from geo.page import Story, render_page
 
     _check_outputs(args.layers, args.site)  # before the work, not after it
     parsed = _geoparsed(args)
@@ -211,8 +218,11 @@ def _build(args: argparse.Namespace) -> int:
         story = build_story_layers(args.layers, gazetteer, passages)
     except LayerError as error:
         raise CommandError(str(error)) from error
+    metadata = {article.id: article_meta(article) for article in articles}
     html = render_page(
-        places, story["corridors"], story["conflicts"], articles, passages, tiles=args.tiles
+        Story(places, story["corridors"], story["conflicts"], articles, passages, metadata),
+        tiles=args.tiles,
+        title=args.title,
     )
 
     layers = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}

@@ -1,15 +1,16 @@
 """Stage 6: layers + passages → one self-contained Folium page (``site/index.html``).
 
-Folium builds the map (base tiles, scale bar) and our ``StoryMap`` element carries the
-rest the folium way, as a template: the layers, story panel, search, legend and export
-are drawn by ``templates/story.js`` from one JSON blob. Drawing from data rather than
-from thousands of generated elements keeps a 2,000-place page small and fast.
+Folium builds the map frame (scale bar, attribution); everything else is drawn by
+``templates/story.js`` from one JSON blob: the offline base map, the layers, the story
+panel with its chapters, the timeline, search, legend and export. Drawing from data
+rather than from thousands of generated elements keeps a 2,000-place page small and fast.
 
 Offline by construction: Leaflet and jQuery are inlined from the ``xstatic-leaflet`` and
-``xstatic-jquery`` registry packages (the versions folium 0.20 pins), and no CDN is
-referenced; only base tiles are fetched, and the page works without them. Article text
-only ever reaches the page as JSON in a ``<script>`` block, escaped so that it cannot
-close the block, and the script writes it with ``textContent``.
+``xstatic-jquery`` registry packages (the versions folium 0.20 pins), the base map is
+Natural Earth vector data (``data/basemap``) and no CDN is referenced. Online tiles are
+only a choice the reader makes. Article text only ever reaches the page as JSON in a
+``<script>`` block, escaped so that it cannot close the block, and the script writes it
+with ``textContent``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ import json
 import math
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -32,9 +36,13 @@ from jinja2 import Template
 
 from geo.atomic import write_text
 from geo.frames import to_feature_collection
+from geo.metadata import ArticleMeta, article_meta
 from geo.model import Article, Passage
+from geo.places import distance_km
+from geo.timeline import passage_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
+BASEMAP = Path(__file__).with_name("data") / "basemap" / "basemap.geojson"
 TILES = {
     "osm": (
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -46,24 +54,46 @@ TILES = {
         'contributors &copy; <a href="https://carto.com/attributions">CARTO</a>',
     ),
 }
+TILE_NAMES = {"osm": "OpenStreetMap (online)", "carto": "CARTO light (online)"}
+BASEMAP_ATTRIBUTION = 'Base map: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 DATA_ATTRIBUTION = (
     'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) and curated sources'
 )
 BOUNDS_PAD_DEGREES = 0.5  # the view around a lone place
+# The first view and each chapter's view: the nearest places holding FOCUS_SHARE of the
+# weight, and whatever lies within FOCUS_REACH times their radius. A country's point says
+# less about where things happen than a city's, a continent's nothing.
+FOCUS_SHARE = 0.8
+FOCUS_REACH = 1.25
+FOCUS_KIND_WEIGHTS = {"country": 0.25, "region": 0.5, "continent": 0.0, "corridor": 0.25}
+_BASEMAP: str | None = None
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
 _ids_lock = threading.Lock()
 
 
 @contextmanager
-def _deterministic_ids() -> Iterator[None]:
-    """Folium names elements with random hex ids; number them instead, for identical bytes."""
+def deterministic_ids() -> Iterator[None]:
+    """Folium names elements with random hex ids; number them instead, for identical bytes.
+
+    The only reason folium is pinned (< 0.21): it patches branca's private
+    ``Element._generate_id``. ``tests/test_page.py`` fails loudly if an upgrade renames it
+    or stops calling it, rather than letting pages silently differ from build to build.
+    """
     counter = count(1)
-    original = branca.element.Element.__dict__["_generate_id"]
+    element: Any = branca.element.Element
+    if "_generate_id" not in element.__dict__:
+        raise RuntimeError(
+            "branca.element.Element._generate_id is gone: geo.page.deterministic_ids needs "
+            "updating for this branca/folium version (pages would not be reproducible)"
+        )
+    original = element.__dict__["_generate_id"]
     with _ids_lock:
-        branca.element.Element._generate_id = classmethod(lambda cls: f"{next(counter):08x}")
+        element._generate_id = classmethod(lambda cls: f"{next(counter):08x}")
         try:
             yield
         finally:
-            branca.element.Element._generate_id = original
+            element._generate_id = original
 
 
 def _package_file(package: str, *parts: str) -> str:
@@ -140,7 +170,8 @@ def _story_parts(data: dict[str, Any], map_name: str) -> dict[str, str]:
     return {
         "header": (
             f"{_assets()}\n<style>{_inline(css)}</style>\n"
-            f'<script type="application/json" id="storymap-data">{_script_json(data)}</script>'
+            f'<script type="application/json" id="storymap-data">{_script_json(data)}</script>\n'
+            f'<script type="application/json" id="storymap-basemap">{_basemap()}</script>'
         ),
         "html": panel,
         "script": (
@@ -150,49 +181,209 @@ def _story_parts(data: dict[str, Any], map_name: str) -> dict[str, str]:
     }
 
 
-def story_data(
-    places: gpd.GeoDataFrame,
-    corridors: gpd.GeoDataFrame,
-    conflicts: gpd.GeoDataFrame,
-    articles: Sequence[Article],
-    passages: Sequence[Passage],
-) -> dict[str, Any]:
-    """Everything the page script needs, as plain JSON (layers + passages in order)."""
-    layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
+@dataclass(frozen=True)
+class Story:
+    """Everything a page shows: the three layers, the articles and their passages.
+
+    ``metadata`` maps article id → ``ArticleMeta``; articles missing from it are read with
+    ``geo.metadata.article_meta``. ``title`` overrides the title derived from the articles.
+    """
+
+    places: gpd.GeoDataFrame
+    corridors: gpd.GeoDataFrame
+    conflicts: gpd.GeoDataFrame
+    articles: Sequence[Article]
+    passages: Sequence[Passage]
+    metadata: Mapping[str, ArticleMeta] = field(default_factory=dict)
+    title: str | None = None
+
+    def meta(self) -> dict[str, ArticleMeta]:
+        return {a.id: self.metadata.get(a.id) or article_meta(a) for a in self.articles}
+
+
+def _mention_ref(
+    mention: Mapping[str, Any], key: str, passages: Mapping[tuple[str, int], Passage]
+) -> tuple[tuple[str, int], dict[str, Any]] | None:
+    """Where a layer mention sits in the story: (article, passage index) and its span there.
+
+    The one place that reads the layer's mention format (``geo.model.Quote``).
+    """
+    index = mention.get("passage")
+    passage = passages.get((mention["article"], index)) if isinstance(index, int) else None
+    if passage is None:
+        return None
+    offset = mention["start"] - passage.start
+    return (mention["article"], passage.index), {
+        "key": key, "start": offset, "end": offset + len(mention["text"])
+    }  # fmt: skip
+
+
+def story_data(story: Story) -> dict[str, Any]:
+    """Everything the page script needs, as plain JSON (layers, articles, chapters, time)."""
+    metadata = story.meta()
+    collections, refs = _layers_and_refs(story)
+    kinds = _place_points(collections["places"])
+    shown = [p for p in story.passages if (p.article, p.index) in refs]
+    dates: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for phrase in passage_dates(shown, metadata):
+        dates.setdefault((phrase.article, phrase.passage), []).append(
+            {"at": phrase.offset, "text": phrase.text, "start": phrase.start, "end": phrase.end,
+             "precision": phrase.precision}
+        )  # fmt: skip
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for passage in shown:
+        found = sorted(refs[(passage.article, passage.index)], key=lambda r: (r["start"], r["key"]))
+        item = {"index": passage.index, "start": passage.start, "text": passage.text,
+                "refs": found}  # fmt: skip
+        if (passage.article, passage.index) in dates:
+            item["dates"] = dates[(passage.article, passage.index)]
+        by_article.setdefault(passage.article, []).append(item)
+    articles = []
+    for article in story.articles:
+        items = by_article.get(article.id, [])
+        mentioned = Counter(ref["key"] for item in items for ref in item["refs"])
+        chapter_points = [
+            (lon, lat, weight * mentioned[key])
+            for key, (lon, lat, weight) in kinds.items()
+            if key in mentioned
+        ]
+        articles.append(
+            {**_meta_fields(metadata[article.id]), "id": article.id, "passages": items,
+             "bounds": focus_bounds(chapter_points)}
+        )  # fmt: skip
+    counts = Counter(ref["key"] for found in refs.values() for ref in found)
+    story_points = [(lon, lat, weight * counts[key]) for key, (lon, lat, weight) in kinds.items()]
+    return {
+        "layers": collections,
+        "articles": articles,
+        "chapters": [a["id"] for a in sorted(articles, key=_reading_order) if a["passages"]],
+        "title": story.title or default_title(list(metadata.values())),
+        "subtitle": _subtitle(list(metadata.values())),
+        "view": focus_bounds(story_points)
+        or _bounds(story.places, story.corridors, story.conflicts),
+    }
+
+
+def _layers_and_refs(
+    story: Story,
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, int], list[dict[str, Any]]]]:
+    """The layers as GeoJSON, each feature keyed, and what each passage names of them."""
+    layers = {"places": story.places, "corridors": story.corridors, "conflicts": story.conflicts}
+    by_index = {(p.article, p.index): p for p in story.passages}
     collections = {}
     refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    by_index = {(p.article, p.index): p for p in passages}
     for layer, frame in layers.items():
         # Mentions refer to their passage by index; its text is sent once, in "articles".
-        collection = to_feature_collection(frame, passages=False) if len(frame) else _empty()
+        relevant = _relevant(layer, frame)
+        collection = to_feature_collection(frame, passages=False) if relevant else _empty()
         for feature in collection["features"]:
             key = f"{layer}:{feature['properties']['id']}"
             feature["properties"]["_key"] = key
             for mention in feature["properties"].get("mentions") or []:
-                passage = by_index.get((mention["article"], mention.get("passage")))
-                if passage is None:
-                    continue
-                offset = mention["start"] - passage.start
-                refs.setdefault((mention["article"], passage.index), []).append(
-                    {"key": key, "start": offset, "end": offset + len(mention["text"])}
-                )
+                found = _mention_ref(mention, key, by_index)
+                if found:
+                    refs.setdefault(found[0], []).append(found[1])
         collections[layer] = collection
-    by_article: dict[str, list[Passage]] = {}
-    for passage in passages:
-        by_article.setdefault(passage.article, []).append(passage)
-    story = []
-    for article in articles:
-        items = []
-        for passage in by_article.get(article.id, ()):
-            found = refs.get((article.id, passage.index))
-            if found:
-                found.sort(key=lambda r: (r["start"], r["key"]))
-                items.append(
-                    {"index": passage.index, "start": passage.start, "text": passage.text,
-                     "refs": found}
-                )  # fmt: skip
-        story.append({"id": article.id, "passages": items})
-    return {"layers": collections, "articles": story}
+    return collections, refs
+
+
+def _relevant(layer: str, frame: gpd.GeoDataFrame) -> bool:
+    """A story layer belongs on the page when the articles name at least one of its features.
+
+    Corridors curated for one story are noise beside unrelated articles; beside a story
+    that names one route, the others stay as context. Every place is named by definition.
+    """
+    if not len(frame) or layer == "places" or "mention_count" not in frame.columns:
+        return bool(len(frame))
+    return bool((frame["mention_count"].fillna(0) > 0).any())
+
+
+def _meta_fields(meta: ArticleMeta) -> dict[str, Any]:
+    fields = {"headline": meta.headline, "lead": meta.lead, "date": meta.date,
+              "author": meta.author, "outlet": meta.outlet, "url": meta.url}  # fmt: skip
+    return {k: v for k, v in fields.items() if v}
+
+
+def _reading_order(article: Mapping[str, Any]) -> tuple[bool, str, str]:
+    """Chapters: dated articles oldest first, then undated ones in file order."""
+    return (article.get("date") is None, article.get("date") or "", article["id"])
+
+
+def default_title(metadata: Sequence[ArticleMeta]) -> str:
+    """The headline of the earliest article that has one; else "N articles" and their dates."""
+    headed = [m for m in metadata if m.headline]
+    if headed:
+        return min(headed, key=lambda m: (m.date is None, m.date or "", m.article)).headline
+    return _subtitle(metadata) or "Map story"
+
+
+def _subtitle(metadata: Sequence[ArticleMeta]) -> str:
+    count = f"{len(metadata)} article{'s' if len(metadata) != 1 else ''}"
+    days = sorted(m.date for m in metadata if m.date)
+    if not days:
+        return count
+    first, last = _human_date(days[0]), _human_date(days[-1])
+    return f"{count}, {first}" if first == last else f"{count}, {first} – {last}"
+
+
+def _human_date(iso: str) -> str:
+    """``2024-08-20`` → ``20 August 2024``, in English whatever the machine's locale."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def _place_points(places: Mapping[str, Any]) -> dict[str, tuple[float, float, float]]:
+    """key → (lon, lat, weight of one mention): how much a mention of it says about where
+    the story happens (a city's point more than a country's)."""
+    points = {}
+    for feature in places["features"]:
+        props, geometry = feature["properties"], feature["geometry"]
+        if not geometry or geometry["type"] != "Point":
+            continue
+        weight = FOCUS_KIND_WEIGHTS.get(props.get("kind", ""), 1.0)
+        if weight > 0:
+            points[props["_key"]] = (*geometry["coordinates"][:2], weight)
+    return points
+
+
+def focus_bounds(points: Sequence[tuple[float, float, float]]) -> list[list[float]] | None:
+    """Bounds of where most of the weight lies: [[south, west], [north, east]] or ``None``.
+
+    From the weighted median point outwards, places are taken nearest first until they
+    hold ``FOCUS_SHARE`` of the weight; anything farther than ``FOCUS_REACH`` times that
+    radius is left out, so one mention of Washington does not zoom a Caucasus story out
+    to the whole world.
+    """
+    if not points:
+        return None
+    total = sum(w for _, _, w in points)
+    centre = (_weighted_median([(x, w) for x, _, w in points], total),
+              _weighted_median([(y, w) for _, y, w in points], total))  # fmt: skip
+    by_distance = sorted(points, key=lambda p: (_km(centre, p), p))
+    held, radius = 0.0, 0.0
+    for point in by_distance:
+        held += point[2]
+        radius = _km(centre, point)
+        if held >= FOCUS_SHARE * total:
+            break
+    kept = [p for p in by_distance if _km(centre, p) <= radius * FOCUS_REACH + 1.0]
+    west, east = min(p[0] for p in kept), max(p[0] for p in kept)
+    south, north = min(p[1] for p in kept), max(p[1] for p in kept)
+    return _padded(west, south, east, north)
+
+
+def _weighted_median(values: Sequence[tuple[float, float]], total: float) -> float:
+    held = 0.0
+    for value, weight in sorted(values):
+        held += weight
+        if held >= total / 2:
+            return value
+    return values[-1][0]
+
+
+def _km(a: Sequence[float], b: Sequence[float]) -> float:
+    """Great-circle km between two (lon, lat) points (the project's one haversine)."""
+    return distance_km(a[1], a[0], b[1], b[0])
 
 
 def _empty() -> dict[str, Any]:
@@ -209,6 +400,10 @@ def _bounds(places: gpd.GeoDataFrame, *others: gpd.GeoDataFrame) -> list[list[fl
     maxy = max(f.total_bounds[3] for f in frames)
     if any(math.isnan(v) for v in (minx, miny, maxx, maxy)):
         return None
+    return _padded(minx, miny, maxx, maxy)
+
+
+def _padded(minx: float, miny: float, maxx: float, maxy: float) -> list[list[float]]:
     # One place (or places on one spot) has no extent: Leaflet would zoom to NaN.
     pad = BOUNDS_PAD_DEGREES
     if maxx - minx < pad and maxy - miny < pad:
@@ -217,40 +412,46 @@ def _bounds(places: gpd.GeoDataFrame, *others: gpd.GeoDataFrame) -> list[list[fl
     return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
 
 
-def render_page(
-    places: gpd.GeoDataFrame,
-    corridors: gpd.GeoDataFrame,
-    conflicts: gpd.GeoDataFrame,
-    articles: Sequence[Article],
-    passages: Sequence[Passage],
-    *,
-    tiles: str = "osm",
-    title: str = "Map story",
-) -> str:
-    """The whole page as one HTML string; the same input always gives the same bytes."""
+def _basemap() -> str:
+    """The offline Natural Earth base map (``data/basemap``), minified once per process."""
+    global _BASEMAP
+    if _BASEMAP is None:
+        data = json.loads(BASEMAP.read_text(encoding="utf-8"))
+        _BASEMAP = _script_json(data)
+    return _BASEMAP
+
+
+def render_page(story: Story, *, tiles: str = "osm", title: str | None = None) -> str:
+    """The whole page as one HTML string; the same input always gives the same bytes.
+
+    ``tiles`` names the online base map offered beside the offline one (``none``: only
+    the offline map). ``title`` overrides ``story.title``.
+    """
     if tiles not in (*TILES, "none"):
         raise ValueError(f"tiles must be one of {', '.join([*TILES, 'none'])}, not {tiles!r}")
-    with _deterministic_ids():
+    if title is not None:
+        story = replace(story, title=title)
+    with deterministic_ids():
         fmap = folium.Map(
             location=[40.0, 45.0], zoom_start=4, tiles=None, control_scale=True,
-            prefer_canvas=True, attribution_control=True,
+            prefer_canvas=True, attribution_control=True, world_copy_jump=False,
         )  # fmt: skip
         fmap.default_js = []
         fmap.default_css = []
-        fmap.get_root().title = Slot.marker("title")
-        if tiles != "none":
-            url, attribution = TILES[tiles]
-            folium.TileLayer(url, attr=attribution, name="Base map", max_zoom=19).add_to(fmap)
-        bounds = _bounds(places, corridors, conflicts)
-        if bounds:
-            fmap.fit_bounds(bounds)
+        root: Any = fmap.get_root()  # a branca Figure: its template prints ``title``
+        root.title = Slot.marker("title")
         fmap.add_child(Slot())
         page = fmap.get_root().render()
-    data = story_data(places, corridors, conflicts, articles, passages)
+    data = story_data(story)
     data["attribution"] = DATA_ATTRIBUTION
-    data["title"] = title
+    data["basemapAttribution"] = BASEMAP_ATTRIBUTION
+    if tiles != "none":
+        url, attribution = TILES[tiles]
+        data["tiles"] = {"name": TILE_NAMES[tiles], "url": url, "attribution": attribution}
     parts = _story_parts(data, fmap.get_name())
-    parts["title"] = html.escape(title)
+    parts["title"] = html.escape(data["title"])
+    # The interface is English (the articles may not be; their text carries no lang).
+    page = page.replace("<html>", '<html lang="en">', 1)
     return fill_slots(page, parts)
 
 

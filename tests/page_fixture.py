@@ -6,6 +6,7 @@ import geopandas as gpd
 from shapely.geometry import MultiLineString, Point, Polygon
 
 from geo.model import Article, Passage
+from geo.page import Story
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 TEXT = (
@@ -69,3 +70,9 @@ def story() -> tuple[list[Article], list[Passage], gpd.GeoDataFrame, gpd.GeoData
         geometry="geometry", crs=4326,
     )  # fmt: skip
     return [article], passages, places, corridors, conflicts
+
+
+def fixture_story(**kw) -> Story:
+    """The same story as one ``Story`` (what ``render_page`` takes)."""
+    articles, passages, places, corridors, conflicts = story()
+    return Story(places, corridors, conflicts, articles, passages, **kw)

@@ -1,5 +1,6 @@
-/* geo-storymap page script: draws the story layers, the passage panel, search, legend
- * and export from one JSON blob. Article text is only ever written with textContent. */
+/* geo-storymap page script: draws the offline base map, the story layers, the panel with
+ * its chapters, the timeline, search, legend and export from JSON data, and keeps the URL
+ * hash in step with the reader. Article text is only ever written with textContent. */
 function storyMap(map, data) {
   "use strict";
   var KIND_COLOURS = {
@@ -8,10 +9,17 @@ function storyMap(map, data) {
     corridor: "#ff7f0e"
   };
   var CORRIDOR_COLOURS = ["#e6550d", "#756bb1", "#31a354", "#3182bd", "#de2d26", "#636363"];
-  var groups = { Places: L.featureGroup(), Corridors: L.featureGroup(), Conflicts: L.featureGroup() };
-  var layerOf = { places: "Places", corridors: "Corridors", conflicts: "Conflicts" };
-  var byKey = {};      // feature key -> {feature, layer (Leaflet), group name}
-  var passageItems = {}; // feature key -> [li elements]
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var LABEL_LIMIT = 40;          // place names written on the map at once, most mentioned first
+  var OVERLAP = 0.8;             // markers closer than this share of their radii merge
+  var DIM = { fillOpacity: 0.18, opacity: 0.25 };
+  // A country's or a region's point is only roughly where things happen: drawn smaller, and
+  // a city wins the spot when the two overlap (click at Baku, get Baku, not Azerbaijan).
+  var KIND_WEIGHTS = { country: 0.25, region: 0.5, continent: 0.1, corridor: 0.25 };
+  function kindWeight(kind) { return KIND_WEIGHTS[kind] === undefined ? 1 : KIND_WEIGHTS[kind]; }
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -19,112 +27,83 @@ function storyMap(map, data) {
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-
   // Leaflet writes a string tooltip as HTML; an element keeps names as plain text.
   function textTip(text) { return el("span", null, text); }
 
-  // A mention names its passage by index; the passage text is sent once, in data.articles.
-  var passageOf = {};
-  data.articles.forEach(function (article) {
-    article.passages.forEach(function (p) { passageOf[article.id + "\u0000" + p.index] = p; });
+  // -- panes: base map under everything, places above routes above zones, labels on top ----
+  // The story layers share one canvas (overlayPane): a canvas takes every click in its pane,
+  // so routes in a lower pane could never be clicked. Draw order inside it is kept as
+  // zones < routes < places (restack), and the canvas hit test picks the topmost.
+  function pane(name, z, passive) {
+    var node = map.createPane(name);
+    node.style.zIndex = z;
+    if (passive) node.style.pointerEvents = "none";
+    return node;
+  }
+  pane("storyBase", 150, true);
+  pane("storyCountryLabels", 160, true);
+  pane("storyArrows", 390, true);
+  pane("storyLabels", 450, true);
+
+  // -- offline base map (Natural Earth) -------------------------------------------------
+  var basemapNode = document.getElementById("storymap-basemap");
+  var basemap = basemapNode ? JSON.parse(basemapNode.text) : { features: [] };
+  var baseRenderer = L.canvas({ pane: "storyBase", padding: 0.3 });
+  var countryLabels = [], baseLayers = []; // added once the first view is set: projecting
+  basemap.features.forEach(function (feature) {    // 28,000 vertices twice costs 0.1 s
+    var layer = feature.properties.layer;
+    if (layer === "land") {
+      baseLayers.push(L.geoJSON(feature, { pane: "storyBase", renderer: baseRenderer, interactive: false,
+        style: { color: "#a79f8e", weight: 0.7, fillColor: "#f3efe4", fillOpacity: 1 } }));
+    } else if (layer === "borders") {
+      baseLayers.push(L.geoJSON(feature, { pane: "storyBase", renderer: baseRenderer, interactive: false,
+        style: { color: "#b5a99a", weight: 0.8, dashArray: "3 2" } }));
+    } else if (layer === "label") {
+      var c = feature.geometry.coordinates;
+      countryLabels.push({
+        minzoom: feature.properties.minzoom,
+        marker: L.marker([c[1], c[0]], { pane: "storyCountryLabels", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "story-country", iconSize: null, html: el("span", null, feature.properties.name) }) })
+      });
+    }
   });
-
-  function quote(mention) {
-    var block = el("blockquote");
-    var found = passageOf[mention.article + "\u0000" + mention.passage];
-    var passage = found ? found.text : mention.text;
-    var at = found ? mention.start - found.start : 0;
-    var end = at + mention.text.length;
-    if (at < 0 || end > passage.length || passage.slice(at, end) !== mention.text) {
-      at = passage.indexOf(mention.text);
-      end = at + mention.text.length;
-    }
-    if (at >= 0) {
-      block.appendChild(document.createTextNode(passage.slice(0, at)));
-      block.appendChild(el("mark", null, passage.slice(at, end)));
-      block.appendChild(document.createTextNode(passage.slice(end)));
-    } else {
-      block.textContent = passage;
-    }
-    block.appendChild(el("cite", null, mention.article + " · characters " + mention.start + "–" + mention.end));
-    return block;
-  }
-
-  function sources(props, box) {
-    if (!props.sources || !props.sources.length) return;
-    box.appendChild(el("strong", null, "Sources"));
-    var list = el("ul");
-    props.sources.forEach(function (source) {
-      var item = el("li");
-      var label = source.publication + (source.date ? " (" + source.date + ")" : "");
-      if (source.url && /^https?:\/\//.test(source.url)) {
-        var link = el("a", null, label);
-        link.href = source.url;
-        link.target = "_blank";
-        link.rel = "noopener noreferrer";
-        item.appendChild(link);
-      } else {
-        item.textContent = label;
-      }
-      list.appendChild(item);
+  function showCountryLabels() {
+    var zoom = map.getZoom(), view = map.getBounds().pad(0.2);
+    countryLabels.forEach(function (label) {
+      var show = zoom >= label.minzoom && zoom <= 8 && view.contains(label.marker.getLatLng());
+      if (show && !map.hasLayer(label.marker)) label.marker.addTo(map);
+      else if (!show && map.hasLayer(label.marker)) map.removeLayer(label.marker);
     });
-    box.appendChild(list);
   }
+  if (data.basemapAttribution) map.attributionControl.addAttribution(data.basemapAttribution);
+  if (data.attribution) map.attributionControl.addAttribution(data.attribution);
 
-  function popupContent(layerName, props) {
-    var box = el("div", "story-popup");
-    box.appendChild(el("h3", null, props.name));
-    var meta;
-    if (layerName === "places") {
-      meta = props.kind + (props.country_code ? " · " + props.country_code : "") +
-        " · " + props.mention_count + (props.mention_count === 1 ? " mention" : " mentions");
-    } else if (layerName === "corridors") {
-      meta = "corridor · " + props.length_km + " km";
-    } else {
-      meta = "conflict · " + (props.start_date || "?") + " – " + (props.end_date || "ongoing") +
-        (props.area_km2 ? " · " + props.area_km2 + " km²" : "");
-    }
-    box.appendChild(el("p", "meta", meta));
-    if (props.approximate) box.appendChild(el("p", "meta", "Approximate area: the shape is indicative only."));
-    if (props.description) box.appendChild(el("p", null, props.description));
-    if (props.waypoints && props.waypoints.length) {
-      box.appendChild(el("p", null, "Route: " + props.waypoints.map(function (w) { return w.name; }).join(" → ")));
-    }
-    if (props.legs && props.legs.some(function (l) { return l.mode === "sea"; })) {
-      box.appendChild(el("p", "meta", "Dashed legs are by sea."));
-    }
-    sources(props, box);
-    var mentions = props.mentions || [];
-    if (mentions.length) {
-      box.appendChild(el("strong", null, mentions.length === 1 ? "Passage" : "Passages (" + mentions.length + ")"));
-      mentions.slice(0, 50).forEach(function (m) { box.appendChild(quote(m)); });
-      if (mentions.length > 50) box.appendChild(el("p", "meta", "… and " + (mentions.length - 50) + " more"));
-    } else if (layerName !== "places") {
-      box.appendChild(el("p", "meta", "Not named in these articles."));
-    }
-    return box;
-  }
+  // -- story layers -----------------------------------------------------------------------
+  var groups = { Places: L.featureGroup(), Corridors: L.featureGroup(), Conflicts: L.featureGroup() };
+  var layerOf = { places: "Places", corridors: "Corridors", conflicts: "Conflicts" };
+  var byKey = {};        // feature key -> {feature, layer, group, layerName, passages: [passage items]}
+  var passageItems = {}; // feature key -> [li elements]
+  var articlesById = {};
+  data.articles.forEach(function (a) { articlesById[a.id] = a; });
 
   function register(layerName, feature, leafletLayer) {
     var key = feature.properties._key;
-    leafletLayer.bindPopup(function () { return popupContent(layerName, feature.properties); }, { maxWidth: 340 });
-    leafletLayer.on("click", function () { highlightPassages(key); });
-    byKey[key] = { feature: feature, layer: leafletLayer, group: layerOf[layerName] };
-    groups[layerOf[layerName]].addLayer(leafletLayer);
+    leafletLayer.on("click", function (event) {
+      openPopup(key, event.latlng);
+      highlightPassages(key);
+    });
+    byKey[key] = { feature: feature, layer: leafletLayer, group: layerOf[layerName], layerName: layerName,
+      passages: [], nearby: [], style: "full" };
   }
 
-  // Places: circle markers sized by mentions, coloured by kind.
-  (data.layers.places.features || []).forEach(function (feature) {
-    var p = feature.properties, c = feature.geometry.coordinates;
-    var marker = L.circleMarker([c[1], c[0]], {
-      radius: Math.min(22, 4 + 2.5 * Math.sqrt(p.mention_count || 1)),
-      color: "#ffffff", weight: 1.5, fillColor: KIND_COLOURS[p.kind] || "#333", fillOpacity: 0.85
-    });
-    marker.bindTooltip(textTip(p.name), { direction: "top" });
-    register("places", feature, marker);
+  (data.layers.conflicts.features || []).forEach(function (feature) {
+    var area = L.geoJSON(feature, { style: { color: "#b2182b", weight: 2, fillColor: "#ef8a62", fillOpacity: 0.3,
+      dashArray: feature.properties.approximate ? "4 4" : null } });
+    area.bindTooltip(textTip(feature.properties.name), { sticky: true });
+    register("conflicts", feature, area);
+    groups.Conflicts.addLayer(area);
   });
 
-  // Corridors: one line per leg, dashed at sea, arrows for direction.
   (data.layers.corridors.features || []).forEach(function (feature, index) {
     var colour = CORRIDOR_COLOURS[index % CORRIDOR_COLOURS.length];
     var legs = feature.properties.legs || [];
@@ -139,7 +118,7 @@ function storyMap(map, data) {
         var dx = (to[1] - from[1]) * Math.cos(from[0] * Math.PI / 180), dy = to[0] - from[0];
         var angle = Math.atan2(-dy, dx) * 180 / Math.PI;
         group.addLayer(L.marker([(from[0] + to[0]) / 2, (from[1] + to[1]) / 2], {
-          interactive: false, keyboard: false,
+          interactive: false, keyboard: false, pane: "storyArrows",
           icon: L.divIcon({ className: "story-arrow", iconSize: [16, 16],
             html: '<div style="transform:rotate(' + angle.toFixed(1) + 'deg);color:' + colour + '">➤</div>' })
         }));
@@ -147,44 +126,101 @@ function storyMap(map, data) {
     });
     group.bindTooltip(textTip(feature.properties.name), { sticky: true });
     register("corridors", feature, group);
+    byKey[feature.properties._key].colour = colour;
+    groups.Corridors.addLayer(group);
   });
 
-  // Conflicts: areas, dashed outline when approximate.
-  (data.layers.conflicts.features || []).forEach(function (feature) {
-    var area = L.geoJSON(feature, { style: { color: "#b2182b", weight: 2, fillColor: "#ef8a62", fillOpacity: 0.3,
-      dashArray: feature.properties.approximate ? "4 4" : null } });
-    area.bindTooltip(textTip(feature.properties.name), { sticky: true });
-    register("conflicts", feature, area);
+  var placeItems = [];
+  (data.layers.places.features || []).forEach(function (feature) {
+    var p = feature.properties, c = feature.geometry.coordinates;
+    var marker = L.circleMarker([c[1], c[0]], {
+      radius: Math.min(20, 4 + 2.5 * Math.sqrt((p.mention_count || 1) * kindWeight(p.kind))),
+      color: "#ffffff", weight: 1.5, fillColor: KIND_COLOURS[p.kind] || "#333", fillOpacity: 0.9
+    });
+    marker.bindTooltip(textTip(p.name), { direction: "top" });
+    register("places", feature, marker);
+    placeItems.push(byKey[p._key]);
+    groups.Places.addLayer(marker);
   });
 
-  Object.keys(groups).forEach(function (name) { groups[name].addTo(map); });
-  L.control.layers(null, groups, { collapsed: false, position: "topright" }).addTo(map);
-  if (data.attribution) map.attributionControl.addAttribution(data.attribution);
+  // Empty layers are not offered at all: no corridors, no "Corridors" switch.
+  var overlays = {};
+  Object.keys(groups).forEach(function (name) {
+    if (groups[name].getLayers().length) overlays[name] = groups[name];
+  });
+  ["Conflicts", "Corridors", "Places"].forEach(function (name) { // drawn bottom to top
+    if (overlays[name]) groups[name].addTo(map);
+  });
+  // A group added back is drawn last: put routes above zones and places above both again.
+  function restack(event) {
+    var added = event && event.layer;
+    if (added === groups.Places || added === tiles) return;
+    if (map.hasLayer(groups.Corridors) && added !== groups.Corridors) groups.Corridors.bringToFront();
+    if (map.hasLayer(groups.Places)) groups.Places.bringToFront();
+  }
 
-  // Legend.
+  // Online tiles are the reader's choice: offline they would only fill the console with
+  // failed requests. If they fail after all, the offline map is shown again.
+  var tiles = null;
+  if (data.tiles) {
+    tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 19 });
+    overlays[data.tiles.name] = tiles;
+    var failed = false;
+    tiles.on("tileerror", function () {
+      if (failed) return;
+      failed = true;
+      setTimeout(function () { map.removeLayer(tiles); failed = false; }, 0);
+      status("The online map could not be loaded; showing the offline map.");
+    });
+  }
+  var layersControl = L.control.layers(null, overlays, { collapsed: window.innerWidth < 600, position: "topright" });
+  layersControl.addTo(map);
+  map.on("overlayadd", function (event) { restack(event); touch(); declutter(); });
+  map.on("overlayremove", function () { touch(); declutter(); });
+
+  function status(text) { document.getElementById("story-status").textContent = text; }
+
+  // -- legend: only what is on the map ----------------------------------------------------
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
     var box = el("div", "story-legend");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Legend");
     box.appendChild(el("strong", null, "Legend"));
+    var kinds = {};
+    (data.layers.places.features || []).forEach(function (f) { kinds[f.properties.kind] = true; });
     Object.keys(KIND_COLOURS).forEach(function (kind) {
+      if (!kinds[kind]) return;
       var row = el("div"), dot = el("i");
       dot.style.background = KIND_COLOURS[kind];
       row.appendChild(dot); row.appendChild(document.createTextNode(kind));
       box.appendChild(row);
     });
-    var line = el("div"), swatch = el("i", "line");
-    swatch.style.borderColor = CORRIDOR_COLOURS[0];
-    line.appendChild(swatch); line.appendChild(document.createTextNode("corridor (dashed: sea)"));
-    box.appendChild(line);
-    var zone = el("div"), fill = el("i", "area");
-    fill.style.background = "#ef8a62";
-    zone.appendChild(fill); zone.appendChild(document.createTextNode("conflict zone"));
-    box.appendChild(zone);
+    if (groups.Corridors.getLayers().length) {
+      var line = el("div"), swatch = el("i", "line");
+      swatch.style.borderColor = CORRIDOR_COLOURS[0];
+      line.appendChild(swatch); line.appendChild(document.createTextNode("corridor (dashed: sea)"));
+      box.appendChild(line);
+    }
+    if (groups.Conflicts.getLayers().length) {
+      var zone = el("div"), fill = el("i", "area");
+      fill.style.background = "#ef8a62";
+      zone.appendChild(fill); zone.appendChild(document.createTextNode("conflict zone"));
+      box.appendChild(zone);
+    }
     return box;
   };
   legend.addTo(map);
 
-  // Export the visible layers as one GeoJSON FeatureCollection, made here in the browser.
+  // -- export -------------------------------------------------------------------------------
+  // Each exported mention carries its article's headline and date, as the panel shows them.
+  function exportedMention(mention) {
+    var out = {}, article = articlesById[mention.article] || {};
+    Object.keys(mention).forEach(function (k) { out[k] = mention[k]; });
+    if (article.headline) out.headline = article.headline;
+    if (article.date) out.date = article.date;
+    return out;
+  }
   function visibleFeatures() {
     var features = [];
     ["places", "corridors", "conflicts"].forEach(function (layerName) {
@@ -192,6 +228,7 @@ function storyMap(map, data) {
       (data.layers[layerName].features || []).forEach(function (feature) {
         var props = {};
         Object.keys(feature.properties).forEach(function (k) { if (k !== "_key") props[k] = feature.properties[k]; });
+        if (props.mentions) props.mentions = props.mentions.map(exportedMention);
         props.layer = layerName;
         features.push({ type: "Feature", properties: props, geometry: feature.geometry });
       });
@@ -218,21 +255,349 @@ function storyMap(map, data) {
     return box;
   };
   exporter.addTo(map);
-  window.storymapExport = visibleFeatures;
 
-  // Story panel: passages in reading order; selecting one flies to its places.
+  // -- popups -------------------------------------------------------------------------------
+  function articleLabel(id) {
+    var article = articlesById[id] || {};
+    var parts = [article.headline || article.lead || id];
+    if (article.date) parts.push(humanDate(article.date));
+    if (article.outlet) parts.push(article.outlet);
+    return parts.join(" · ");
+  }
+
+  // A mention names its passage by index; the passage text is sent once, in data.articles.
+  var passageOf = {};
+  data.articles.forEach(function (article) {
+    article.passages.forEach(function (p) { passageOf[article.id + "\u0000" + p.index] = p; });
+  });
+
+  function quote(mention) {
+    var block = el("blockquote");
+    var found = passageOf[mention.article + "\u0000" + mention.passage];
+    var passage = found ? found.text : mention.text;
+    var at = found ? mention.start - found.start : 0;
+    var end = at + mention.text.length;
+    if (at < 0 || end > passage.length || passage.slice(at, end) !== mention.text) {
+      at = passage.indexOf(mention.text);
+      end = at + mention.text.length;
+    }
+    if (at >= 0) {
+      block.appendChild(document.createTextNode(passage.slice(0, at)));
+      block.appendChild(el("mark", null, passage.slice(at, end)));
+      block.appendChild(document.createTextNode(passage.slice(end)));
+    } else {
+      block.textContent = passage;
+    }
+    block.appendChild(el("cite", null, articleLabel(mention.article)));
+    return block;
+  }
+
+  function sources(props, box) {
+    if (!props.sources || !props.sources.length) return;
+    box.appendChild(el("strong", null, "Sources"));
+    var list = el("ul");
+    props.sources.forEach(function (source) {
+      var item = el("li");
+      var label = source.publication + (source.date ? " (" + source.date + ")" : "");
+      if (source.url && /^https?:\/\//.test(source.url)) {
+        var link = el("a", null, label);
+        link.href = source.url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        item.appendChild(link);
+      } else {
+        item.textContent = label;
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+
+  function popupContent(key) {
+    var item = byKey[key], layerName = item.layerName, props = item.feature.properties;
+    var box = el("div", "story-popup");
+    box.appendChild(el("h3", null, props.name));
+    var meta;
+    if (layerName === "places") {
+      meta = props.kind + (props.country_code ? " · " + props.country_code : "") +
+        " · " + props.mention_count + (props.mention_count === 1 ? " mention" : " mentions");
+    } else if (layerName === "corridors") {
+      meta = "corridor · " + props.length_km + " km" + (props.start_date ? " · since " + props.start_date : "");
+    } else {
+      meta = "conflict · " + (props.start_date || "?") + " – " + (props.end_date || "ongoing") +
+        (props.area_km2 ? " · " + props.area_km2 + " km²" : "");
+    }
+    box.appendChild(el("p", "meta", meta));
+    if (props.approximate) box.appendChild(el("p", "meta", "Approximate area: the shape is indicative only."));
+    if (props.description) box.appendChild(el("p", null, props.description));
+    if (props.waypoints && props.waypoints.length) {
+      box.appendChild(el("p", null, "Route: " + props.waypoints.map(function (w) { return w.name; }).join(" → ")));
+    }
+    if (props.legs && props.legs.some(function (l) { return l.mode === "sea"; })) {
+      box.appendChild(el("p", "meta", "Dashed legs are by sea."));
+    }
+    if (item.nearby.length) {
+      var near = el("p", "story-nearby");
+      near.appendChild(document.createTextNode("Also here: "));
+      item.nearby.forEach(function (other, i) {
+        var button = el("button", "story-link", byKey[other].feature.properties.name);
+        button.type = "button";
+        button.addEventListener("click", function () { select(other, true); });
+        if (i) near.appendChild(document.createTextNode(", "));
+        near.appendChild(button);
+      });
+      box.appendChild(near);
+    }
+    sources(props, box);
+    var mentions = props.mentions || [];
+    if (mentions.length) {
+      box.appendChild(el("strong", null, mentions.length === 1 ? "Passage" : "Passages (" + mentions.length + ")"));
+      mentions.slice(0, 50).forEach(function (m) { box.appendChild(quote(m)); });
+      if (mentions.length > 50) box.appendChild(el("p", "meta", "… and " + (mentions.length - 50) + " more"));
+    } else if (layerName !== "places") {
+      box.appendChild(el("p", "meta", "Not named in these articles."));
+    }
+    return box;
+  }
+
+  // Sized from the screen each time, so that a popup never runs off a phone.
+  function popupOptions() {
+    var insets = overlayInsets();
+    var width = map.getSize().x;
+    var top = width <= 600 ? 52 : 12; // below the Story and Layers buttons on a phone
+    return {
+      maxWidth: Math.max(160, Math.min(340, width - insets.left - 60)),
+      minWidth: Math.min(200, width - insets.left - 60),
+      autoPanPaddingTopLeft: L.point(insets.left + 12, top),
+      autoPanPaddingBottomRight: L.point(12, insets.bottom + 12),
+      className: "story-popup-frame"
+    };
+  }
+  var openKey = null, openPopupLayer = null;
+  function openPopup(key, latlng) {
+    var item = byKey[key];
+    if (!item) return;
+    var at = latlng || (item.layer.getLatLng ? item.layer.getLatLng() : item.layer.getBounds().getCenter());
+    var popup = L.popup(popupOptions()).setLatLng(at).setContent(popupContent(key));
+    popup.openOn(map); // closes the previous popup first
+    openKey = key;
+    openPopupLayer = popup;
+    writeHash();
+  }
+  map.on("popupclose", function (event) {
+    if (event.popup !== openPopupLayer) return;
+    openKey = null;
+    openPopupLayer = null;
+    writeHash();
+  });
+
+  // -- where the panel and timeline cover the map -------------------------------------------
+  function overlayInsets() {
+    var box = map.getContainer().getBoundingClientRect();
+    var left = 0, bottom = 0, right = 0;
+    ["story-panel", "story-timeline"].forEach(function (id) {
+      var node = document.getElementById(id);
+      if (!node || node.offsetParent === null) return;
+      var r = node.getBoundingClientRect();
+      if (r.width < box.width * 0.7 && r.left <= box.left + 2) {
+        left = Math.max(left, r.right - box.left);       // the panel beside the map
+      } else if (r.top > box.top + box.height * 0.3) {
+        bottom = Math.max(bottom, box.bottom - r.top);   // the timeline, or the phone's panel
+      }
+    });
+    if (box.width > 600) {                               // controls on the right, not on phones
+      var controls = map.getContainer().querySelectorAll(".leaflet-right .leaflet-control");
+      for (var i = 0; i < controls.length; i++) {
+        var c = controls[i].getBoundingClientRect();
+        if (c.width && c.width < box.width * 0.4) right = Math.max(right, box.right - c.left);
+      }
+    }
+    return { left: left, bottom: bottom, right: right };
+  }
+  function fitOptions(maxZoom) {
+    var insets = overlayInsets();
+    return {
+      paddingTopLeft: L.point(insets.left + 24, 24),
+      paddingBottomRight: L.point(insets.right + 12, insets.bottom + 24),
+      maxZoom: maxZoom || 7,
+      animate: !reduceMotion,
+      duration: 0.8
+    };
+  }
+  function toBounds(bounds) { return bounds ? L.latLngBounds(bounds) : null; }
+  function showBounds(bounds, animate, maxZoom) {
+    if (!bounds) return;
+    var options = fitOptions(maxZoom);
+    if (animate && !reduceMotion) map.flyToBounds(bounds, options);
+    else { options.animate = false; map.fitBounds(bounds, options); }
+  }
+
+  // -- decluttering: overlapping markers merge into the most-mentioned one -------------------
+  var chapterKeys = null; // keys the current chapter mentions, or null in the overview
+  var selectedKey = null;
+  var labelMarkers = {};
+  var labelsShown = {};
+  // Runs after every move and every change of chapter, period or selection; skipped when
+  // nothing it depends on has changed (a chapter step both changes and moves the map).
+  var version = 0, lastRun = null, ready = false;
+  function touch() { version++; }
+  function declutter() {
+    if (!ready) return; // once, at the end of start-up, not for every step of it
+    var shownByFilter = map.hasLayer(groups.Places);
+    var signature = [map.getZoom(), map.getPixelBounds().min, version, shownByFilter].join("|");
+    if (signature === lastRun) return;
+    lastRun = signature;
+    var candidates = [];
+    placeItems.forEach(function (item) {
+      item.nearby = [];
+      item.keptBy = null;
+      if (item.inPeriod) candidates.push(item);
+    });
+    candidates.forEach(function (item) { item.priority = priority(item); });
+    candidates.sort(function (a, b) {
+      return b.priority - a.priority || (a.feature.properties._key < b.feature.properties._key ? -1 : 1);
+    });
+    var cell = 48, grid = {}, kept = [];
+    candidates.forEach(function (item) {
+      var p = map.latLngToLayerPoint(item.layer.getLatLng()), r = item.layer.getRadius();
+      var cx = Math.floor(p.x / cell), cy = Math.floor(p.y / cell), host = null;
+      for (var dx = -1; dx <= 1 && !host; dx++) {
+        for (var dy = -1; dy <= 1 && !host; dy++) {
+          (grid[(cx + dx) + ":" + (cy + dy)] || []).some(function (other) {
+            if (other.point.distanceTo(p) < (other.radius + r) * OVERLAP) { host = other; return true; }
+            return false;
+          });
+        }
+      }
+      if (host) {
+        item.keptBy = host.item.feature.properties._key;
+        host.item.nearby.push(item.feature.properties._key);
+        return;
+      }
+      var entry = { item: item, point: p, radius: r };
+      (grid[cx + ":" + cy] = grid[cx + ":" + cy] || []).push(entry);
+      kept.push(entry);
+    });
+    restyled = 0;
+    placeItems.forEach(function (item) {
+      var show = item.inPeriod && !item.keptBy;
+      var has = groups.Places.hasLayer(item.layer);
+      if (show && !has) groups.Places.addLayer(item.layer);
+      else if (!show && has) groups.Places.removeLayer(item.layer);
+      styleFeature(item);
+    });
+    if (restyled) redrawPlaces();
+    if (shownByFilter) groups.Places.bringToFront();
+    placeLabels(shownByFilter ? kept : []);
+  }
+  function priority(item) {
+    var key = item.feature.properties._key;
+    var props = item.feature.properties, score = (props.mention_count || 1) * kindWeight(props.kind);
+    if (chapterKeys && chapterKeys[key]) score += 1e6;
+    if (key === selectedKey) score += 1e9;
+    return score;
+  }
+  // Names for the most-mentioned kept markers, where a name does not cover another.
+  function placeLabels(kept) {
+    var size = map.getSize(), wanted = {}, cell = 64, grid = {};
+    function cells(box, each) {
+      for (var x = Math.floor(box[0] / cell); x <= Math.floor(box[2] / cell); x++) {
+        for (var y = Math.floor(box[1] / cell); y <= Math.floor(box[3] / cell); y++) {
+          if (each(x + ":" + y)) return true;
+        }
+      }
+      return false;
+    }
+    function put(box) { cells(box, function (c) { (grid[c] = grid[c] || []).push(box); return false; }); }
+    function hits(box) {
+      return cells(box, function (c) {
+        return (grid[c] || []).some(function (b) {
+          return b[4] !== box[4] && box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+        });
+      });
+    }
+    kept.forEach(function (entry) { put([entry.point.x - entry.radius, entry.point.y - entry.radius,
+      entry.point.x + entry.radius, entry.point.y + entry.radius, entry.item]); });
+    var origin = map.latLngToLayerPoint(map.containerPointToLatLng([0, 0]));
+    var count = 0;
+    kept.forEach(function (entry) {
+      if (count >= LABEL_LIMIT) return;
+      var item = entry.item, key = item.feature.properties._key;
+      if (chapterKeys && !chapterKeys[key]) return;
+      var name = item.feature.properties.name, w = 7 * name.length + 8, h = 16;
+      var x0 = entry.point.x + entry.radius + 2, y0 = entry.point.y - h / 2;
+      var cx = x0 - origin.x, cy = y0 - origin.y;
+      if (cx < 0 || cy < 0 || cx + w > size.x || cy + h > size.y) return;
+      var box = [x0, y0, x0 + w, y0 + h, item];
+      if (hits(box)) return;
+      put(box);
+      wanted[key] = entry;
+      count++;
+    });
+    Object.keys(labelsShown).forEach(function (key) {
+      if (!wanted[key]) { map.removeLayer(labelMarkers[key]); delete labelsShown[key]; }
+    });
+    Object.keys(wanted).forEach(function (key) {
+      var entry = wanted[key], marker = labelMarkers[key];
+      if (!marker) {
+        var span = el("span", null, entry.item.feature.properties.name);
+        marker = labelMarkers[key] = L.marker(entry.item.layer.getLatLng(), { pane: "storyLabels", interactive: false,
+          keyboard: false, icon: L.divIcon({ className: "story-place-label", iconSize: null, html: span }) });
+      }
+      marker.options.icon.options.iconAnchor = [-(entry.radius + 3), 9];
+      if (!labelsShown[key]) { marker.setIcon(marker.options.icon); marker.addTo(map); labelsShown[key] = true; }
+    });
+  }
+
+  var restyled = 0;
+  function redrawPlaces() {
+    var renderer = map.getRenderer(groups.Places.getLayers()[0] || L.circleMarker([0, 0]));
+    if (renderer && renderer._redraw) renderer._redraw();          // Leaflet 1.9 canvas
+    else groups.Places.eachLayer(function (layer) { layer.redraw(); });
+  }
+  function styleFeature(item) {
+    var key = item.feature.properties._key;
+    var dim = (chapterKeys && !chapterKeys[key]) || !item.inPeriod;
+    var layer = item.layer;
+    var style = (dim ? "dim" : "full") + (key === selectedKey ? "+selected" : "");
+    if (item.style === style) return; // setStyle redraws: only when something changed
+    item.style = style;
+    if (item.layerName === "places") {
+      var look = dim ? { fillOpacity: DIM.fillOpacity, opacity: DIM.opacity } : { fillOpacity: 0.9, opacity: 1 };
+      look.color = key === selectedKey ? "#111111" : "#ffffff";
+      look.weight = key === selectedKey ? 3 : 1.5;
+      // Options now, one canvas redraw for all (redrawPlaces): a chapter step restyles
+      // hundreds of markers, and setStyle would queue a redraw for each.
+      L.Util.setOptions(layer, look);
+      restyled++;
+    } else if (item.layerName === "corridors") {
+      layer.eachLayer(function (part) { if (part.setStyle) part.setStyle({ opacity: dim ? DIM.opacity : 0.9 }); });
+    } else {
+      layer.setStyle({ opacity: dim ? DIM.opacity : 1, fillOpacity: dim ? 0.08 : 0.3 });
+    }
+  }
+
+  // -- selecting a place ------------------------------------------------------------------
   function select(key, open) {
     var item = byKey[key];
     if (!item) return;
     if (!map.hasLayer(groups[item.group])) groups[item.group].addTo(map);
-    var layer = item.layer;
-    if (layer.getLatLng) {
-      map.flyTo(layer.getLatLng(), Math.max(map.getZoom(), 6), { duration: 0.6 });
-    } else if (layer.getBounds) {
-      map.flyToBounds(layer.getBounds(), { padding: [30, 30], duration: 0.6, maxZoom: 8 });
-    }
-    if (open) {
-      map.once("moveend", function () { layer.openPopup(layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter()); });
+    selectedKey = item.layerName === "places" ? key : null;
+    touch();
+    var done = function () { if (open) openPopup(key); };
+    if (item.layer.getLatLng) {
+      var target = item.layer.getLatLng(), zoom = Math.max(map.getZoom(), 6);
+      if (map.getCenter().distanceTo(target) < 1000 && map.getZoom() === zoom || reduceMotion) {
+        map.setView(target, zoom, { animate: false });
+        declutter();
+        done();
+      } else {
+        map.once("moveend", function () { declutter(); done(); });
+        map.flyTo(target, zoom, { duration: 0.6 });
+      }
+    } else {
+      map.once("moveend", done);
+      map.flyToBounds(item.layer.getBounds(), fitOptions(8));
     }
     highlightPassages(key);
   }
@@ -245,15 +610,50 @@ function storyMap(map, data) {
     if (items.length && items[0].scrollIntoView) items[0].scrollIntoView({ block: "nearest" });
   }
 
+  // -- the story panel ----------------------------------------------------------------------
+  function humanDate(iso) {
+    var parts = iso.split("-");
+    return Number(parts[2]) + " " + MONTH_NAMES[Number(parts[1]) - 1] + " " + parts[0];
+  }
   document.getElementById("story-title").textContent = data.title || "";
+  document.getElementById("story-subtitle").textContent = data.subtitle || "";
   var container = document.getElementById("story-articles");
   var fragment = document.createDocumentFragment();
-  data.articles.forEach(function (article) {
-    if (!article.passages.length) return;
-    fragment.appendChild(el("h2", null, article.id));
+  var sections = {};
+  var allPassages = [];
+  var order = data.chapters.slice();
+  data.articles.forEach(function (a) { if (order.indexOf(a.id) < 0 && a.passages.length) order.push(a.id); });
+  order.forEach(function (id, chapterIndex) {
+    var article = articlesById[id];
+    var section = el("section", "story-article");
+    section.id = "story-article-" + chapterIndex;
+    section.dataset.article = article.id;
+    sections[article.id] = section;
+    var heading = el("h2", article.headline ? "story-headline" : "story-headline is-lead", article.headline || article.lead || article.id);
+    section.appendChild(heading);
+    var meta = el("p", "story-byline");
+    var bits = [];
+    if (article.date) {
+      var time = el("time", null, humanDate(article.date));
+      time.setAttribute("datetime", article.date);
+      bits.push(time);
+    } else {
+      bits.push(el("span", "story-undated", "date not stated"));
+    }
+    if (article.outlet) bits.push(el("span", null, article.outlet));
+    if (article.author) bits.push(el("span", null, "by " + article.author));
+    bits.forEach(function (node, i) { if (i) meta.appendChild(document.createTextNode(" · ")); meta.appendChild(node); });
+    if (article.url && /^https?:\/\//.test(article.url)) {
+      meta.appendChild(document.createTextNode(" · "));
+      var link = el("a", null, "original");
+      link.href = article.url; link.target = "_blank"; link.rel = "noopener noreferrer";
+      meta.appendChild(link);
+    }
+    section.appendChild(meta);
     var list = el("ol");
     article.passages.forEach(function (passage) {
-      var li = el("li", "story-passage");
+      var li = el("div", "story-passage"), row = el("li");
+      row.appendChild(li);
       li.tabIndex = 0;
       li.setAttribute("role", "button");
       li.dataset.article = article.id;
@@ -269,18 +669,289 @@ function storyMap(map, data) {
       li.appendChild(document.createTextNode(passage.text.slice(cursor)));
       var keys = passage.refs.map(function (r) { return r.key; });
       li.setAttribute("aria-label", "Show on map: " + passage.text.slice(0, 80));
+      var record = { article: article, passage: passage, li: li, keys: keys, spans: passageSpans(article, passage) };
+      allPassages.push(record);
+      keys.forEach(function (key) { if (byKey[key]) byKey[key].passages.push(record); });
       function activate() { select(keys[0], true); }
       li.addEventListener("click", activate);
       li.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(); }
       });
-      list.appendChild(li);
+      list.appendChild(row);
     });
-    fragment.appendChild(list);
+    section.appendChild(list);
+    fragment.appendChild(section);
   });
   container.appendChild(fragment);
 
-  // Search: type a place name, Enter flies there.
+  // -- time ---------------------------------------------------------------------------------
+  function month(iso) { var p = iso.split("-"); return Number(p[0]) * 12 + Number(p[1]) - 1; }
+  function monthLabel(m) { return MONTHS[m % 12] + " " + Math.floor(m / 12); }
+  function monthName(m) { return MONTH_NAMES[m % 12] + " " + Math.floor(m / 12); }
+  // When a passage is about: the dates it states, else its article's date.
+  function passageSpans(article, passage) {
+    if (passage.dates && passage.dates.length) {
+      return passage.dates.map(function (d) { return [month(d.start), month(d.end)]; });
+    }
+    return article.date ? [[month(article.date), month(article.date)]] : [];
+  }
+  function featureSpans(item) {
+    var props = item.feature.properties;
+    if (item.layerName !== "places" && props.start_date) {
+      return [[month(props.start_date), props.end_date ? month(props.end_date) : Infinity]];
+    }
+    var spans = [];
+    item.passages.forEach(function (record) { spans = spans.concat(record.spans); });
+    return spans;
+  }
+  var months = [];
+  allPassages.forEach(function (r) { r.spans.forEach(function (s) { months.push(s[0], s[1]); }); });
+  data.articles.forEach(function (a) { if (a.date) months.push(month(a.date)); });
+  Object.keys(byKey).forEach(function (key) {
+    var props = byKey[key].feature.properties;
+    if (byKey[key].layerName === "places") return;
+    if (props.start_date) months.push(month(props.start_date));
+    if (props.end_date) months.push(month(props.end_date));
+  });
+  var minMonth = months.length ? Math.min.apply(null, months) : 0;
+  var maxMonth = months.length ? Math.max.apply(null, months) : 0;
+  if (maxMonth === minMonth) { minMonth -= 1; maxMonth += 1; }
+  var period = null; // [from, to] months, or null for all dates
+  function inPeriod(spans) {
+    if (!period) return true;
+    return spans.some(function (s) { return s[0] <= period[1] && s[1] >= period[0]; });
+  }
+  function applyFilters() {
+    Object.keys(byKey).forEach(function (key) {
+      var item = byKey[key];
+      item.inPeriod = inPeriod(featureSpans(item));
+      if (item.layerName !== "places") styleFeature(item);
+    });
+    allPassages.forEach(function (r) { r.li.classList.toggle("is-outside", !inPeriod(r.spans)); });
+    touch();
+    declutter();
+  }
+
+  var timeline = document.getElementById("story-timeline");
+  var track = document.getElementById("story-timeline-track");
+  var fromInput = document.getElementById("story-from"), toInput = document.getElementById("story-to");
+  var periodOutput = document.getElementById("story-period");
+  function position(m) { return ((m - minMonth) / (maxMonth - minMonth) * 100).toFixed(3) + "%"; }
+  function buildTimeline() {
+    if (!months.length) { timeline.hidden = true; document.body.classList.add("story-no-timeline"); return; }
+    [fromInput, toInput].forEach(function (input) { input.min = minMonth; input.max = maxMonth; });
+    fromInput.value = minMonth; toInput.value = maxMonth;
+    var axis = el("div", "story-axis");
+    axis.setAttribute("aria-hidden", "true");
+    var firstYear = Math.floor(minMonth / 12), lastYear = Math.floor(maxMonth / 12);
+    var step = Math.max(1, Math.ceil((lastYear - firstYear + 1) / 8));
+    for (var y = firstYear; y <= lastYear; y += step) {
+      if (y * 12 < minMonth) continue;
+      var tick = el("span", "story-tick", y);
+      tick.style.left = position(y * 12);
+      axis.appendChild(tick);
+    }
+    track.appendChild(axis);
+    var lanes = { layers: el("div", "story-lane story-lane-layers"), events: el("div", "story-lane story-lane-events"),
+      articles: el("div", "story-lane story-lane-articles") };
+    Object.keys(byKey).forEach(function (key) {
+      var item = byKey[key], props = item.feature.properties;
+      if (item.layerName === "places" || !props.start_date) return;
+      var start = month(props.start_date), end = props.end_date ? month(props.end_date) : maxMonth;
+      var bar = el("button", "story-bar story-bar-" + item.layerName);
+      bar.type = "button";
+      bar.style.left = position(Math.max(start, minMonth));
+      bar.style.width = "calc(" + position(end) + " - " + position(Math.max(start, minMonth)) + " + 4px)";
+      bar.style.background = item.colour || "#d6604d";
+      var label = props.name + ": " + props.start_date + " – " + (props.end_date || (item.layerName === "conflicts" ? "ongoing" : "today"));
+      bar.setAttribute("aria-label", label);
+      bar.title = label;
+      bar.addEventListener("click", function () { select(key, true); });
+      lanes.layers.appendChild(bar);
+    });
+    // One dot per month: a story of 2,000 dated passages must not become 2,000 buttons.
+    var byMonth = {};
+    allPassages.forEach(function (record) {
+      (record.passage.dates || []).forEach(function (d) {
+        var m = month(d.start);
+        (byMonth[m] = byMonth[m] || []).push({ record: record, date: d });
+      });
+    });
+    Object.keys(byMonth).forEach(function (m) {
+      var found = byMonth[m], first = found[0];
+      var dot = el("button", "story-event" + (found.length > 1 ? " is-many" : ""));
+      dot.type = "button";
+      dot.style.left = position(Number(m));
+      var label = found.length === 1 ? first.date.text + ": " + first.record.passage.text.slice(0, 90)
+        : monthName(Number(m)) + ": " + found.length + " passages";
+      dot.setAttribute("aria-label", label);
+      dot.title = label;
+      dot.addEventListener("click", function () { goToPassages(found.map(function (f) { return f.record; })); });
+      lanes.events.appendChild(dot);
+    });
+    order.forEach(function (id, i) {
+      var article = articlesById[id];
+      if (!article.date) return;
+      var mark = el("button", "story-article-mark");
+      mark.type = "button";
+      mark.style.left = position(month(article.date));
+      var label = humanDate(article.date) + ": " + (article.headline || article.lead || article.id);
+      mark.setAttribute("aria-label", "Chapter " + (i + 1) + ", " + label);
+      mark.title = label;
+      mark.addEventListener("click", function () { setChapter(i + 1, true); });
+      lanes.articles.appendChild(mark);
+    });
+    track.appendChild(lanes.layers); track.appendChild(lanes.events); track.appendChild(lanes.articles);
+    showPeriod();
+  }
+  function goToPassages(records) {
+    highlightPassages(null);
+    records.forEach(function (record) { record.li.classList.add("is-highlighted"); });
+    if (records[0].li.scrollIntoView) records[0].li.scrollIntoView({ block: "nearest" });
+    // A passage naming Moscow, Baku and Russia goes to Moscow and Baku: a country's point
+    // would pull the view to the middle of Siberia.
+    var keys = [];
+    records.forEach(function (record) {
+      record.keys.forEach(function (k) { if (byKey[k] && keys.indexOf(k) < 0) keys.push(k); });
+    });
+    var precise = keys.filter(function (k) { return kindWeight(byKey[k].feature.properties.kind) === 1; });
+    if (precise.length) keys = precise;
+    var points = keys.map(function (k) {
+      var layer = byKey[k].layer;
+      return layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    });
+    if (points.length === 1) select(keys[0], true);
+    else if (points.length) showBounds(L.latLngBounds(points).pad(0.2), true, 7);
+  }
+  function showPeriod() {
+    var from = Number(fromInput.value), to = Number(toInput.value);
+    fromInput.setAttribute("aria-valuetext", monthName(from));
+    toInput.setAttribute("aria-valuetext", monthName(to));
+    periodOutput.textContent = period ? monthLabel(from) + " – " + monthLabel(to) : "All dates (" + monthLabel(minMonth) + " – " + monthLabel(maxMonth) + ")";
+    track.style.setProperty("--from", position(from));
+    track.style.setProperty("--to", position(to));
+  }
+  function setPeriod(from, to, quiet) {
+    from = Math.max(minMonth, Math.min(maxMonth, from)); to = Math.max(minMonth, Math.min(maxMonth, to));
+    if (from > to) { var t = from; from = to; to = t; }
+    fromInput.value = from; toInput.value = to;
+    period = (from === minMonth && to === maxMonth) ? null : [from, to];
+    showPeriod();
+    applyFilters();
+    if (!quiet) writeHash();
+  }
+  function onRange() {
+    var from = Number(fromInput.value), to = Number(toInput.value);
+    if (from > to) { if (this === fromInput) fromInput.value = to; else toInput.value = from; }
+    setPeriod(Number(fromInput.value), Number(toInput.value));
+  }
+  fromInput.addEventListener("input", onRange);
+  toInput.addEventListener("input", onRange);
+  document.getElementById("story-period-reset").addEventListener("click", function () { setPeriod(minMonth, maxMonth); });
+
+  // -- chapters -----------------------------------------------------------------------------
+  var chapter = 0; // 0: the whole story; 1..N: the articles in date order
+  var prev = document.getElementById("story-prev"), next = document.getElementById("story-next");
+  var chapterLabel = document.getElementById("story-chapter");
+  function setChapter(n, animate, quiet) {
+    chapter = Math.max(0, Math.min(order.length, n));
+    var id = chapter ? order[chapter - 1] : null;
+    chapterKeys = null;
+    touch();
+    Object.keys(sections).forEach(function (aid) { sections[aid].classList.toggle("is-current", aid === id); });
+    document.body.classList.toggle("story-in-chapter", !!id);
+    if (id) {
+      chapterKeys = {};
+      articlesById[id].passages.forEach(function (p) { p.refs.forEach(function (r) { chapterKeys[r.key] = true; }); });
+      var article = articlesById[id];
+      chapterLabel.textContent = "Chapter " + chapter + " of " + order.length + ": " + (article.headline || article.lead || article.id);
+      scrollPanelTo(sections[id], animate);
+      showBounds(toBounds(article.bounds), animate);
+    } else {
+      chapterLabel.textContent = "Overview: " + order.length + (order.length === 1 ? " chapter" : " chapters") + ". Next starts the story.";
+      showBounds(toBounds(data.view), animate);
+    }
+    prev.disabled = chapter === 0;
+    next.disabled = chapter === order.length;
+    Object.keys(byKey).forEach(function (key) { if (byKey[key].layerName !== "places") styleFeature(byKey[key]); });
+    declutter(); // after the move above: a jump has already decluttered the new view
+    if (!quiet) writeHash();
+  }
+  // The panel header is sticky: scroll so that the chapter's headline sits just below it.
+  function scrollPanelTo(section, animate) {
+    var panel = document.getElementById("story-panel");
+    var header = panel.querySelector("header");
+    var top = section.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop;
+    var to = Math.max(0, top - header.offsetHeight - 4);
+    if (panel.scrollTo) panel.scrollTo({ top: to, behavior: reduceMotion || !animate ? "auto" : "smooth" });
+    else panel.scrollTop = to;
+  }
+  prev.addEventListener("click", function () { setChapter(chapter - 1, true); });
+  next.addEventListener("click", function () { setChapter(chapter + 1, true); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && openKey) { map.closePopup(); return; }
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var target = event.target;
+    if (target && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable ||
+        map.getContainer().contains(target))) return;
+    event.preventDefault();
+    setChapter(chapter + (event.key === "ArrowRight" ? 1 : -1), true);
+  });
+
+  // -- deep links: #chapter=2&place=places:…&from=2022-02&to=2024-08 ------------------------
+  function monthCode(m) { var mm = m % 12 + 1; return Math.floor(m / 12) + "-" + (mm < 10 ? "0" : "") + mm; }
+  function hashState() {
+    var parts = [];
+    if (chapter) parts.push("chapter=" + chapter);
+    if (openKey) parts.push("place=" + encodeURIComponent(openKey));
+    if (period) parts.push("from=" + monthCode(period[0]), "to=" + monthCode(period[1]));
+    return parts.length ? "#" + parts.join("&") : "";
+  }
+  var applyingHash = false;
+  function writeHash() {
+    if (applyingHash) return;
+    var hash = hashState();
+    if (hash === location.hash || (!hash && !location.hash)) return;
+    try {
+      history.replaceState(null, "", hash || location.pathname + location.search);
+    } catch (error) { /* some file:// setups refuse; the view itself still works */ }
+  }
+  function readHash() {
+    var state = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+      var i = pair.indexOf("=");
+      if (i <= 0) return;
+      try { state[pair.slice(0, i)] = decodeURIComponent(pair.slice(i + 1)); }
+      catch (error) { /* a mangled link opens the overview rather than breaking the page */ }
+    });
+    return state;
+  }
+  function applyHash() {
+    var state = readHash();
+    applyingHash = true;
+    try {
+      var code = /^(\d{4})-(\d{2})$/;
+      var from = code.exec(state.from || ""), to = code.exec(state.to || "");
+      if (from && to) setPeriod(Number(from[1]) * 12 + Number(from[2]) - 1, Number(to[1]) * 12 + Number(to[2]) - 1, true);
+      else setPeriod(minMonth, maxMonth, true);
+      setChapter(Number(state.chapter) || 0, false, true);
+      if (state.place && byKey[state.place]) {
+        var item = byKey[state.place];
+        selectedKey = item.layerName === "places" ? state.place : null;
+        touch();
+        if (item.layer.getLatLng) map.setView(item.layer.getLatLng(), Math.max(map.getZoom(), 6), { animate: false });
+        declutter();
+        openPopup(state.place);
+        highlightPassages(state.place);
+      }
+    } finally {
+      applyingHash = false;
+    }
+  }
+  window.addEventListener("hashchange", applyHash);
+
+  // -- search: type a place name, Enter flies there ------------------------------------------
   var input = document.getElementById("story-search"), results = document.getElementById("story-results");
   // A place is found by its gazetteer name, its aliases and every spelling the articles
   // use ("Nakhchivan" finds Naxçıvan), with case and accents folded.
@@ -300,9 +971,11 @@ function storyMap(map, data) {
     if (!query) return;
     names.filter(function (n) {
       return n.terms.some(function (term) { return term.indexOf(query) !== -1; });
-    }).slice(0, 12).forEach(function (n) {
+    }).slice(0, 12).forEach(function (n, i) {
       var li = el("li", null, n.name);
       li.setAttribute("role", "option");
+      li.id = "story-result-" + i;
+      li.setAttribute("aria-selected", "false");
       li.dataset.key = n.key;
       li.addEventListener("click", function () { select(n.key, true); });
       results.appendChild(li);
@@ -321,7 +994,7 @@ function storyMap(map, data) {
     }
   });
 
-  // Panel toggle (collapses on narrow screens to give the map room).
+  // -- panel toggle (collapses on narrow screens to give the map room) -----------------------
   var toggle = document.getElementById("story-toggle");
   document.body.classList.add("story-with-panel");
   function setPanel(open) {
@@ -330,5 +1003,29 @@ function storyMap(map, data) {
     setTimeout(function () { map.invalidateSize(); }, 0);
   }
   toggle.addEventListener("click", function () { setPanel(document.body.classList.contains("story-collapsed")); });
-  window.storymap = { map: map, groups: groups, select: select, byKey: byKey };
+
+  // -- start: the whole story, or the view a link names -------------------------------------
+  map.on("moveend", function () { showCountryLabels(); declutter(); });
+  map.on("zoomend", showCountryLabels);
+  // Printed, the map is a band above the passages: fit the current chapter into it again.
+  function refit() {
+    map.invalidateSize();
+    var id = chapter ? order[chapter - 1] : null;
+    showBounds(toBounds(id ? articlesById[id].bounds : data.view), false);
+  }
+  window.addEventListener("beforeprint", refit);
+  window.addEventListener("afterprint", refit);
+  buildTimeline();
+  applyFilters();
+  applyHash();
+  baseLayers.forEach(function (layer) { layer.addTo(map); });
+  ready = true;
+  declutter();
+  showCountryLabels();
+  window.storymapExport = visibleFeatures;
+  window.storymap = {
+    map: map, groups: groups, select: select, byKey: byKey, openPopup: openPopup,
+    setChapter: setChapter, setPeriod: setPeriod,
+    state: function () { return { chapter: chapter, place: openKey, period: period && [monthCode(period[0]), monthCode(period[1])] }; }
+  };
 }

@@ -33,7 +33,7 @@ def browser() -> Iterator[object]:
 class PageSession:
     """A page opened from disk, with its console errors and blocked requests recorded."""
 
-    def __init__(self, browser: object, path: Path, width: int = 1280, height: int = 800):
+    def __init__(self, browser: object, path: Path | str, width: int = 1280, height: int = 800):
         self.context = browser.new_context(viewport={"width": width, "height": height},
                                            accept_downloads=True)  # fmt: skip
         self.page = self.context.new_page()
@@ -45,7 +45,7 @@ class PageSession:
         self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message),
                                                dialog.dismiss()))  # fmt: skip
         self.page.route("**/*", self._route)
-        self.page.goto(path.resolve().as_uri())
+        self.page.goto(path if isinstance(path, str) else path.resolve().as_uri())
         self.page.wait_for_function("window.storymap !== undefined")
 
     def _route(self, route) -> None:
@@ -57,13 +57,9 @@ class PageSession:
             route.abort()
 
     def _console(self, message) -> None:
-        if message.type != "error":
-            return
-        # A blocked base tile is logged by Chromium as a failed resource; it is expected.
-        url = (message.location or {}).get("url", "")
-        if "Failed to load resource" in message.text and not url.startswith("file:"):
-            return
-        self.errors.append(message.text)
+        # Offline, the page requests nothing it cannot have: even a failed tile is an error.
+        if message.type == "error":
+            self.errors.append(message.text)
 
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from geo.cli import main
-from geo.page import render_page
+from geo.page import Story, render_page
 
 from ..page_fixture import story
 
@@ -62,7 +62,9 @@ def test_template_syntax_in_an_article_is_shown_literally(tmp_path: Path, payloa
 def test_template_syntax_in_file_names_and_layer_yaml_is_data(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "{{ 7*7 }} {% raw %}.txt").write_text("Leaders met in Baku and Moscow.\n", "utf-8")
+    (seeds / "{{ 7*7 }} {% raw %}.txt").write_text(  # names the zone: the page shows it
+        "Leaders met in Baku and Moscow to talk about Karabakh.\n", "utf-8"
+    )
     layers = tmp_path / "layers"
     shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
     zone = layers / "conflicts" / "nagorno-karabakh.yaml"
@@ -81,7 +83,7 @@ def test_template_syntax_in_file_names_and_layer_yaml_is_data(tmp_path: Path) ->
 def test_template_syntax_in_gazetteer_names_and_the_title_is_data() -> None:
     articles, passages, places, corridors, conflicts = story()
     places.loc[0, "name"] = "{{ 7*7 }}{% if 1 %}X{% endif %}"
-    html = render_page(places, corridors, conflicts, articles, passages,
+    html = render_page(Story(places, corridors, conflicts, articles, passages),
                        title="Story {{ 7*7 }} </title><script>alert(1)</script>")  # fmt: skip
     names = [f["properties"]["name"] for f in _page_data(html)["layers"]["places"]["features"]]
     assert "{{ 7*7 }}{% if 1 %}X{% endif %}" in names
