@@ -218,7 +218,7 @@ def _build(args: argparse.Namespace) -> int:
         story = build_story_layers(args.layers, gazetteer, passages)
     except LayerError as error:
         raise CommandError(str(error)) from error
-    metadata = {article.id: article_meta(article) for article in articles}
+    metadata = {a.id: parsed.metadata.get(a.id) or article_meta(a) for a in articles}
     html = render_page(
         Story(places, story["corridors"], story["conflicts"], articles, passages, metadata),
         tiles=args.tiles,

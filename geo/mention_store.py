@@ -15,8 +15,12 @@ Two formats, chosen by the name of ``--out``:
     mentions alone.
 
 ``mentions.jsonl``
-    one JSON line per article, in input order: ``{"id", "path", "mentions", "passages"}``,
-    the mention records being those of ``storymap geoparse --jsonl``.
+    one JSON line per article, in input order: ``{"id", "path", "meta", "mentions",
+    "passages"}``, the mention records being those of ``storymap geoparse --jsonl``.
+
+Both keep each article's metadata (headline, date, author, outlet, URL, lead sentence:
+``geo.metadata``), read from its text when the store is written, so that the page built
+from a store heads its articles exactly as a direct build does.
 
 Article texts are not stored (the passages are every sentence worth quoting), so an
 ``Article`` read back has an empty ``text``; layers and the page need only its id.
@@ -34,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from geo.metadata import STORED_FIELDS, article_meta, meta_from_record, meta_record
 from geo.model import Article, InputError, Mention, Passage
 from geo.parallel import ArticleResult, Geoparsed, Outcome
 
@@ -95,6 +100,7 @@ def article_line(result: ArticleResult) -> str:
     record = {
         "id": article.id,
         "path": str(article.path) if article.path else None,
+        "meta": meta_record(article_meta(article)),
         "mentions": [mention_record(m) for m in result.mentions],
         "passages": [
             {"index": p.index, "start": p.start, "end": p.end, "text": p.text}
@@ -150,6 +156,7 @@ def write_part(results: Sequence[ArticleResult], directory: Path, index: int) ->
                 {
                     "article": r.article.id,
                     "path": str(r.article.path) if r.article.path else None,
+                    "meta": meta_record(article_meta(r.article)),
                     "passages": [
                         {"index": p.index, "start": p.start, "end": p.end, "text": p.text}
                         for p in r.passages
@@ -169,9 +176,11 @@ def _articles_schema() -> Any:
     passage = pa.struct(
         [("index", pa.int64()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]
     )
+    meta = pa.struct([(name, pa.string()) for name in STORED_FIELDS])
     return pa.schema(
-        [("article", pa.string()), ("path", pa.string()), ("passages", pa.list_(passage))]
-    )
+        [("article", pa.string()), ("path", pa.string()), ("meta", meta),
+         ("passages", pa.list_(passage))]
+    )  # fmt: skip
 
 
 def new_parquet_store(out: Path) -> Path:
@@ -300,6 +309,7 @@ def _read_jsonl(path: Path) -> Geoparsed:
                 article = Article(
                     record["id"], "", Path(record["path"]) if record["path"] else None
                 )
+                parsed.metadata[article.id] = meta_from_record(article.id, record.get("meta"))
                 passages = [
                     Passage(article.id, p["index"], p["start"], p["end"], p["text"])
                     for p in record["passages"]
@@ -332,6 +342,7 @@ def _read_parquet(path: Path) -> Geoparsed:
                 parsed.articles.append(
                     Article(article_id, "", Path(row["path"]) if row["path"] else None)
                 )
+                parsed.metadata[article_id] = meta_from_record(article_id, row.get("meta"))
                 parsed.passages.extend(
                     Passage(article_id, p["index"], p["start"], p["end"], p["text"])
                     for p in row["passages"]

@@ -217,12 +217,12 @@ def _recognise_passage(
             first_token = tokens[run[position]]
             span = Span(first_token.start, span_end, text[first_token.start : span_end], name)
             if normalize(name) in area_abbreviation_keys():
-                span_end = (
+                dotted_end = (
                     _abbreviation_end(text, tokens, run[position]) if last == position else None
                 )
-                written = text[first_token.start : span_end] if span_end is not None else ""
-                if written in area_abbreviations():
-                    span = Span(first_token.start, span_end, written, name)
+                written = text[first_token.start : dotted_end] if dotted_end is not None else ""
+                if dotted_end is not None and written in area_abbreviations():
+                    span = Span(first_token.start, dotted_end, written, name)
                     spans.append(span)
                     _note(trace, span, True, ["area abbreviation with its period"])
                     boundary = last + 1

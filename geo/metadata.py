@@ -19,6 +19,7 @@ and path are the only input: reading files is ``geo.articles``' job.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -103,6 +104,29 @@ def article_meta(article: Article) -> ArticleMeta:
         fields = _from_plain_text(text)
     fields["lead"] = _lead(text, fields.get("headline", ""))
     return ArticleMeta(article=article.id, **{k: v for k, v in fields.items() if v})
+
+
+STORED_FIELDS = ("headline", "date", "author", "outlet", "url", "lead")
+STORED_MAX_CHARS = 2_000  # per field: a mention store is untrusted input to a build
+
+
+def meta_record(meta: ArticleMeta) -> dict[str, str]:
+    """The fields an article states, for a mention store (which keeps no article text)."""
+    return {name: value for name in STORED_FIELDS if (value := getattr(meta, name))}
+
+
+def meta_from_record(article: str, record: Mapping[str, Any] | None) -> ArticleMeta:
+    """``meta_record`` read back; raises ``ValueError`` naming the field that is wrong."""
+    values = {name: value for name in STORED_FIELDS if (value := (record or {}).get(name))}
+    for name, value in values.items():
+        if not isinstance(value, str) or len(value) > STORED_MAX_CHARS:
+            raise ValueError(f"meta.{name} must be text of at most {STORED_MAX_CHARS} characters")
+    if "date" in values:
+        try:
+            values["date"] = date.fromisoformat(values["date"]).isoformat()
+        except ValueError:
+            raise ValueError("meta.date must be an ISO date (YYYY-MM-DD)") from None
+    return ArticleMeta(article=article, **values)
 
 
 def parse_date(value: Any, *, languages: list[str] | None = None) -> str | None:

@@ -31,6 +31,7 @@ from geo.weights import DEFAULT, Weights
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.gazetteer import Gazetteer
+    from geo.metadata import ArticleMeta
 
 CHUNK_SIZE = 32  # files per task: big enough to hide the per-task cost, small enough to balance
 IN_FLIGHT_PER_WORKER = 4  # pending chunks per worker: keeps workers busy, bounds memory
@@ -77,6 +78,7 @@ class Geoparsed:
     passages: list[Passage] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    metadata: dict[str, ArticleMeta] = field(default_factory=dict)  # read from a store
 
     def add(self, outcome: Outcome) -> None:
         if isinstance(outcome, InputError):

@@ -186,3 +186,40 @@ def test_build_with_two_jobs_writes_the_same_layers_and_page(folder: Path, tmp_p
         ]
     assert outputs["2"] == outputs["1"]
     assert len(outputs["1"]) == 4
+
+
+def test_a_build_from_a_store_heads_articles_like_a_direct_build(tmp_path: Path) -> None:
+    """Headlines, dates and outlets come from the article texts, which stores do not keep."""
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    pages = {}
+    for way in ("direct", "m.jsonl", "m.parquet"):
+        layers, site = tmp_path / way / "layers", tmp_path / way / "site"
+        shutil.copytree(repo / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
+        source = ["--seeds", str(repo / "seeds")]
+        if way != "direct":
+            store = tmp_path / "stores" / way
+            assert main(["geoparse", str(repo / "seeds"), "--out", str(store)]) == 0
+            source = ["--mentions", str(store)]
+        args = ["build", *source, "--layers", str(layers), "--site", str(site), "--tiles", "none"]
+        assert main(args) == 0
+        pages[way] = (site / "index.html").read_text(encoding="utf-8")
+    assert pages["m.jsonl"] == pages["direct"] == pages["m.parquet"]
+    assert "August 20, 2024" in pages["direct"] or "2024-08-20" in pages["direct"]
+
+
+def test_a_store_with_a_malformed_date_is_refused_in_one_line(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "m.jsonl"
+    assert main(["geoparse", str(folder), "--out", str(store), "--jobs", "1"]) == 0
+    capsys.readouterr()
+    lines = store.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["meta"] = {"date": "<script>"}
+    store.write_text("\n".join([json.dumps(record), *lines[1:]]) + "\n", encoding="utf-8")
+    code = main(["build", "--mentions", str(store), "--site", str(tmp_path / "site")])
+    err = capsys.readouterr().err
+    assert code == 2 and "m.jsonl: line 1: not a mention record (meta.date" in err
+    assert len(err.strip().splitlines()) == 1
