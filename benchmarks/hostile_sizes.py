@@ -72,7 +72,7 @@ def small_article(number: int, rng: random.Random) -> str:
     return " ".join(sentences) + "\n"
 
 
-def build(seeds: Path, work: Path) -> dict[str, float | int]:
+def build(seeds: Path, work: Path) -> dict[str, object]:
     layers = work / "layers"
     shutil.rmtree(layers, ignore_errors=True)
     shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
@@ -86,7 +86,7 @@ def build(seeds: Path, work: Path) -> dict[str, float | int]:
     page = work / "site" / "index.html"
     outputs["index.html"] = page.stat().st_size if page.exists() else 0
     input_bytes = sum(p.stat().st_size for p in seeds.rglob("*") if p.is_file())
-    return {
+    result: dict[str, object] = {
         "exit_code": int(code),
         "mentions": mentions,
         "seconds": round(float(seconds), 1),
@@ -96,6 +96,7 @@ def build(seeds: Path, work: Path) -> dict[str, float | int]:
         "output_mb": round(sum(outputs.values()) / 1e6, 2),
         "output_over_input": round(sum(outputs.values()) / input_bytes, 2),
     }
+    return result
 
 
 def stages(seeds: Path) -> dict[str, float]:
@@ -106,7 +107,7 @@ def stages(seeds: Path) -> dict[str, float]:
     from geo.frames import geojson_text, places_frame
     from geo.gazetteer import Gazetteer
     from geo.layers import build_story_layers
-    from geo.page import render_page
+    from geo.page import Story, render_page
     from geo.pipeline import geoparse_article
 
     process = psutil.Process()
@@ -131,7 +132,7 @@ def stages(seeds: Path) -> dict[str, float]:
     mark("story layers")
     texts = [geojson_text(frame, name) for name, frame in [("places", places), *story.items()]]
     mark(f"GeoJSON text ({sum(map(len, texts)) / 1e6:.1f} M chars)")
-    html = render_page(places, story["corridors"], story["conflicts"], articles, passages)
+    html = render_page(Story(places, story["corridors"], story["conflicts"], articles, passages))
     mark(f"page ({len(html) / 1e6:.1f} M chars)")
     rss["peak"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return rss

@@ -99,13 +99,13 @@ def run_measured(command: list[str]) -> dict[str, float]:
 def bench_local(corpora: list[Path], count: int, work: Path) -> dict[str, object]:
     folder = work / f"local-{count}"
     size = write_articles(corpora, count, folder, None)
-    runs = {}
+    runs: dict[str, dict[str, float]] = {}
     for jobs in (1, 2):
         result = run_measured([*STORYMAP, "geoparse", str(folder), "--jsonl", "--jobs", str(jobs)])
         result["docs_per_s"] = round(count / result["wall_s"], 1)
         runs[f"jobs_{jobs}"] = result
-    runs["speedup"] = round(runs["jobs_1"]["wall_s"] / runs["jobs_2"]["wall_s"], 2)
-    return {"documents": count, "megabytes": round(size / 1e6, 2), **runs}
+    speedup = round(runs["jobs_1"]["wall_s"] / runs["jobs_2"]["wall_s"], 2)
+    return {"documents": count, "megabytes": round(size / 1e6, 2), **runs, "speedup": speedup}
 
 
 def bench_dask(corpora: list[Path], count: int, work: Path) -> dict[str, object]:

@@ -91,4 +91,4 @@ def test_scores_are_probabilities_and_alternatives_are_kept(gazetteer: Gazetteer
     assert mention.alternatives
     keys = {"name", "country_code", "lat", "lon", "score", "gazetteer_id"}
     assert all(set(a) == keys for a in mention.alternatives)
-    assert mention.score + sum(a["score"] for a in mention.alternatives) <= 1.0001
+    assert mention.score + sum(float(str(a["score"])) for a in mention.alternatives) <= 1.0001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,9 @@ def test_geopy_interface_returns_locations(gazetteer: Gazetteer) -> None:
     assert isinstance(baku, Location)
     assert abs(baku.latitude - 40.38) < 0.05 and abs(baku.longitude - 49.89) < 0.05
     kazan = geocoder.geocode("Kazan", exactly_one=False)
-    assert kazan[0].raw["country_code"] == "RU"
-    assert geocoder.geocode("Kazan", country_codes="tr").raw["country_code"] == "TR"
+    assert isinstance(kazan, list) and kazan[0].raw["country_code"] == "RU"
+    turkish = geocoder.geocode("Kazan", country_codes="tr")
+    assert isinstance(turkish, Location) and turkish.raw["country_code"] == "TR"
     assert geocoder.geocode("Nowhere-on-Earth-xyz") is None
 
 
@@ -100,7 +102,7 @@ ROW = "9999002\tNowhere Hill\tNowhere Hill\t\t{lat}\t{lon}\tT\tHLL\tAZ\t\t09\t\t
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty cache folder with a good import already in it."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("GEO_STORYMAP_CACHE", str(folder))

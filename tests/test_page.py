@@ -112,10 +112,14 @@ def test_a_given_title_wins_and_is_escaped() -> None:
 def test_first_view_leaves_out_a_far_outlier() -> None:
     caucasus = [(49.9, 40.4, 5.0), (44.5, 40.2, 3.0), (44.8, 41.7, 3.0), (47.0, 42.5, 1.0)]
     washington = (-77.0, 38.9, 1.0)
-    (south, west), (north, east) = focus_bounds([*caucasus, washington])
+    bounds = focus_bounds([*caucasus, washington])
+    assert bounds is not None
+    (south, west), (north, east) = bounds
     assert (west, east) == (44.5, 49.9) and (south, north) == (40.2, 42.5)
     assert focus_bounds([]) is None
-    (south, west), (north, east) = focus_bounds([(49.9, 40.4, 1.0)])
+    lone = focus_bounds([(49.9, 40.4, 1.0)])
+    assert lone is not None
+    (south, west), (north, east) = lone
     assert west < 49.9 < east and south < 40.4 < north  # a lone place still has an extent
 
 

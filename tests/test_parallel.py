@@ -70,7 +70,8 @@ def test_pool_results_equal_the_serial_pipeline(folder: Path, gazetteer) -> None
     from geo.articles import read_article
 
     files = sorted(folder.glob("*.txt"), reverse=True)  # any order the caller gives
-    results = list(geoparse_files(files, jobs=2, chunk_size=3))
+    outcomes = geoparse_files(files, jobs=2, chunk_size=3)
+    results = [r for r in outcomes if isinstance(r, ArticleResult)]
     assert [r.article.id for r in results] == [f.stem for f in files]
     for path, result in zip(files, results, strict=True):
         passages, mentions = geoparse_article(read_article(path), gazetteer=gazetteer)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo.gazetteer import Gazetteer
-from geo.layer_schema import MAX_FILE_BYTES, load_definition
+from geo.layer_schema import MAX_FILE_BYTES, CorridorDefinition, load_definition
 from geo.layers import LayerError, build_story_layers
 
 CORRIDOR = """kind: corridor
@@ -107,6 +107,7 @@ def test_good_definitions_still_load(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     definition = load_definition(path)
+    assert isinstance(definition, CorridorDefinition)
     assert [w.name for w in definition.waypoints] == ["Baku", "There"]
     assert definition.start_date == "2020-11-10" and definition.aliases == ["Route 1"]
 

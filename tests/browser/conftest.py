@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.sync_api import Browser, Dialog, FloatRect, Locator
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -30,10 +34,17 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def box(locator: Locator) -> FloatRect:
+    """Where an element is drawn; it must be drawn (a hidden element has no box)."""
+    found = locator.bounding_box()
+    assert found is not None, f"{locator} is not drawn"
+    return found
+
+
 class PageSession:
     """A page opened from disk, with its console errors and blocked requests recorded."""
 
-    def __init__(self, browser: object, path: Path | str, width: int = 1280, height: int = 800):
+    def __init__(self, browser: Browser, path: Path | str, width: int = 1280, height: int = 800):
         self.context = browser.new_context(viewport={"width": width, "height": height},
                                            accept_downloads=True)  # fmt: skip
         self.page = self.context.new_page()
@@ -42,8 +53,7 @@ class PageSession:
         self.dialogs: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("console", self._console)
-        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message),
-                                               dialog.dismiss()))  # fmt: skip
+        self.page.on("dialog", self._dialog)
         self.page.route("**/*", self._route)
         self.page.goto(path if isinstance(path, str) else path.resolve().as_uri())
         self.page.wait_for_function("window.storymap !== undefined")
@@ -55,6 +65,10 @@ class PageSession:
         else:
             self.blocked.append(url)
             route.abort()
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def _console(self, message) -> None:
         # Offline, the page requests nothing it cannot have: even a failed tile is an error.

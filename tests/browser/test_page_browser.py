@@ -10,7 +10,7 @@ import pytest
 from geo.page import Story, render_page, write_page
 
 from ..page_fixture import story
-from .conftest import PageSession
+from .conftest import PageSession, box
 
 pytestmark = pytest.mark.browser
 
@@ -139,8 +139,8 @@ def test_a_375_px_screen_shows_map_and_panel(browser, page_file: Path) -> None:
     phone = PageSession(browser, page_file, width=375, height=812)
     try:
         page = phone.page
-        map_box = page.locator(".folium-map").bounding_box()
-        panel = page.locator("#story-panel").bounding_box()
+        map_box = box(page.locator(".folium-map"))
+        panel = box(page.locator("#story-panel"))
         assert map_box["width"] == 375 and panel["width"] <= 375
         assert panel["y"] > 300  # the panel sits below the map, not over all of it
         page.get_by_role("button", name="Story").click()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,7 +17,10 @@ from geo.cli import main
 from geo.page import Story, render_page, write_page
 
 from ..page_fixture import story
-from .conftest import PageSession
+from .conftest import PageSession, box
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.sync_api import FloatRect
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -96,8 +100,8 @@ def test_the_first_view_fits_the_story_beside_the_panel(seeds: PageSession) -> N
         "(() => { const s = window.storymap, m = s.map; const p = m.latLngToContainerPoint("
         "[40.377, 49.892]); return [p.x, p.y, m.getSize().x, m.getSize().y, m.getZoom()]; })()"
     )
-    panel = page.locator("#story-panel").bounding_box()
-    timeline = page.locator("#story-timeline").bounding_box()
+    panel = box(page.locator("#story-panel"))
+    timeline = box(page.locator("#story-timeline"))
     x, y, width, height, zoom = baku
     assert zoom >= 4  # not the whole world
     assert panel["width"] < x < width and 0 < y < timeline["y"]  # not under panel or timeline
@@ -286,7 +290,7 @@ def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, see
     phone = PageSession(browser, seeds_page, width=375, height=812)
     try:
         page = phone.page
-        boxes = {name: page.locator(selector).bounding_box() for name, selector in {
+        boxes = {name: box(page.locator(selector)) for name, selector in {
             "attribution": ".leaflet-control-attribution", "scale": ".leaflet-control-scale",
             "story": "#story-toggle", "timeline": "#story-timeline", "panel": "#story-panel",
             "layers": ".leaflet-control-layers", "export": ".story-export",
@@ -299,16 +303,16 @@ def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, see
         for name in ("Baku", "Moscow", "Azerbaijan", "Yerevan", "Tehran"):
             page.evaluate(f"window.storymap.select({key_of(page, name)!r}, true)")
             settle(page)
-            box = page.locator(".leaflet-popup").last.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, name
-            assert box["y"] >= 0 and box["y"] + box["height"] <= 812, name
+            popup = box(page.locator(".leaflet-popup").last)
+            assert popup["x"] >= 0 and popup["x"] + popup["width"] <= 375, name
+            assert popup["y"] >= 0 and popup["y"] + popup["height"] <= 812, name
             phone.screenshot(f"story-phone-popup-{name.lower()}.png")
         assert phone.errors == []
     finally:
         phone.close()
 
 
-def overlaps(a: dict, b: dict) -> bool:
+def overlaps(a: FloatRect, b: FloatRect) -> bool:
     across = a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
     down = a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1
     return across and down
