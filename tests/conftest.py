@@ -6,6 +6,7 @@ import pytest
 
 from geo.gazetteer import Gazetteer
 from geo.model import Entry
+from tests.big_diffs import pytest_assertrepr_compare  # noqa: F401 - a pytest hook
 
 
 def entry(gid: str, name: str, lat: float, lon: float, kind: str, cc: str = "", **kw) -> Entry:
