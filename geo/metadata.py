@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from geo.model import Article
+from geo.passages import FRONT_MATTER as _FRONT_MATTER
 
 TOP_LINES = 12  # a byline or dateline further down is part of the story, not its header
 HEADLINE_MAX_CHARS = 160
@@ -51,8 +52,6 @@ _OUTLET_LINE = re.compile(r"^\s*(?:source|publisher|publication|outlet)\s*:\s*(?
 _ISSN_LINE = re.compile(r"^\s*(?P<name>[^\n]{2,80}?)\s+ISSN\s+\d{4}-\d{3}[\dXx]\b")
 _URL_LINE = re.compile(r"^\s*(?:url|link|source url)\s*:\s*(?P<url>https?://\S+)\s*$", re.I)
 _MARKUP = re.compile(r"<[^<>]*>")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
-                           re.DOTALL)  # fmt: skip
 
 FRONT_MATTER_KEYS = {
     "headline": ("title", "headline"),

@@ -20,8 +20,14 @@ from geo.model import Article, Passage
 
 # A tag or tag remnant ("< p>", "</p>", "<br/>") or an HTML entity.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6});")
+# YAML front matter at the very top (metadata, read by geo.metadata): never quoted.
+FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
+# Elements of an HTML page that are not the article: the head (its title and meta tags are
+# metadata), scripts, navigation, footers and social embeds.
 _SKIPPED_ELEMENTS = re.compile(
-    r"<(script|style|noscript|footer|nav|aside)\b[^>]*>.*?</\1\s*>"
+    r"<(head|script|style|noscript|footer|nav|aside)\b[^>]*>.*?</\1\s*>"
     r"|<blockquote\b[^>]*class=[\"'][^\"']*(?:twitter-tweet|instagram-media|tiktok-embed)"
     r"[^>]*>.*?</blockquote\s*>",
     re.I | re.S,
@@ -89,12 +95,15 @@ def split_passages(article: Article) -> list[Passage]:
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
-    """Lines of text, cut at markup; in HTML files also without script and style bodies."""
+    """Lines of text, cut at markup; without front matter, and in HTML without the head,
+    scripts, styles, navigation and embeds."""
     text = article.text
     is_html = article.path is not None and article.path.suffix.lower() in (".html", ".htm")
     cuts = [m.span() for m in _MARKUP.finditer(text)]
     if is_html:
         cuts += [m.span() for m in _SKIPPED_ELEMENTS.finditer(text)]
+    elif front_matter := FRONT_MATTER.match(text):
+        cuts.append(front_matter.span())
     cuts += [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
     cursor = 0
     for cut_start, cut_end in sorted(cuts):

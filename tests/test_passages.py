@@ -84,3 +84,22 @@ def test_windows_avoid_cutting_a_capitalised_name_and_split_giant_words() -> Non
         assert not (last[0].isupper() and following[:1].isupper()), (last, following[:20])
     giant = "x" * (3 * MAX_PASSAGE_CHARS + 7)
     assert [len(p) for p in passages_of(giant)] == [MAX_PASSAGE_CHARS] * 3 + [7]
+
+
+def test_metadata_is_not_quoted_as_a_passage() -> None:
+    """Front matter and the HTML head are the article's metadata (the panel heads the
+    article with them), not sentences of the story."""
+    markdown = "---\ntitle: Ships leave the Red Sea\ndate: 2024-01-15\n---\nShips left Aden.\n"
+    html = (
+        "<html><head><title>Protests in Tbilisi</title><meta name=x content=Batumi></head>"
+        "<body><h1>Protests in Tbilisi over a law</h1><p>Crowds filled Tbilisi.</p></body>"
+    )
+    md_passages = split_passages(Article("a", markdown, Path("a.md")))
+    html_passages = split_passages(Article("b", html, Path("b.html")))
+    assert [p.text for p in md_passages] == ["Ships left Aden."]
+    assert [p.text for p in html_passages] == [
+        "Protests in Tbilisi over a law",
+        "Crowds filled Tbilisi.",
+    ]
+    for passage, text in [(md_passages[0], markdown), (html_passages[1], html)]:
+        assert text[passage.start : passage.end] == passage.text
