@@ -4,6 +4,12 @@ Real articles arrive scraped: HTML remnants (``< p>``), a paragraph pasted twice
 embeds, "Leave a comment". Those ranges are simply not emitted; nothing is rewritten,
 so every passage is still ``article.text[start:end]`` and quotes in the map are verbatim.
 
+An HTML page is read through ``reading_view``: its markup is blanked out character for
+character (block tags as line breaks, inline tags such as links as spaces, entities as the
+character they stand for), so a sentence with a link in it stays one passage, and every
+offset is still an offset into the raw file. A passage of an HTML page is therefore the
+raw text with its markup blanked; a browser shows the extra spaces as one.
+
 A passage is at most ``MAX_PASSAGE_CHARS`` long: a longer sentence (a run-on list, a
 scraped page with no full stops, a hostile one-line file) is cut into windows at clause
 or word boundaries. Quotes stay readable, and the layers and the page grow with the
@@ -12,9 +18,12 @@ input rather than with mentions × sentence length.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import html
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from geo.model import Article, Passage
 
@@ -25,12 +34,22 @@ FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
 )
 # Elements of an HTML page that are not the article: the head (its title and meta tags are
-# metadata), scripts, navigation, footers and social embeds.
-_SKIPPED_ELEMENTS = re.compile(
-    r"<(head|script|style|noscript|footer|nav|aside)\b[^>]*>.*?</\1\s*>"
-    r"|<blockquote\b[^>]*class=[\"'][^\"']*(?:twitter-tweet|instagram-media|tiktok-embed)"
-    r"[^>]*>.*?</blockquote\s*>",
-    re.I | re.S,
+# metadata), scripts, navigation, footers, social embeds and comments. Only the opening is
+# matched by a pattern; its end is found by a plain search (see ``_skipped_ranges``).
+_SKIPPED_OPENING = re.compile(
+    r"<!--|<(head|script|style|noscript|footer|nav|aside)\b[^<>]{0,5000}>"
+    r"|<(blockquote)\b[^<>]{0,5000}class=[\"'][^\"'<>]{0,500}"
+    r"(?:twitter-tweet|instagram-media|tiktok-embed)[^<>]{0,5000}>",
+    re.I,
+)
+# In an HTML page: any tag (its attributes may span lines) or a doctype; an entity.
+_HTML_TAG = re.compile(r"<![^<>]{0,1000}>|<\s*/?\s*([A-Za-z][\w:-]{0,30})[^<>]{0,5000}>")
+_HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# Tags that end a paragraph; any other tag (a, b, em, span, time…) sits inside a sentence.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br caption dd details div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 head header hr html li main nav ol p pre section "
+    "summary table tbody td tfoot th thead title tr ul".split()
 )
 # Characters trimmed from the ends of a passage: space, bullets, Markdown markers.
 _EDGE = " \t\r\n\u00a0\u200b•·▪►*#>|-–—_=~"
@@ -69,8 +88,69 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
 
 
+def is_html(article: Article) -> bool:
+    return article.path is not None and article.path.suffix.lower() in (".html", ".htm")
+
+
+def reading_view(article: Article) -> Article:
+    """The article as the geoparser reads it: an HTML page with its markup blanked out.
+
+    Blanking keeps every character where it was, so offsets into the view are offsets into
+    the raw file, and any text outside markup is the same in both. Other files are read as
+    they are.
+    """
+    if not is_html(article):
+        return article
+    text, pieces, cursor = article.text, [], 0
+    for start, end in _skipped_ranges(text):
+        pieces += [text[cursor:start], _blank(end - start, block=True)]
+        cursor = end
+    text = "".join([*pieces, text[cursor:]])
+    text = _HTML_TAG.sub(_blank_tag, text)
+    return replace(article, text=_HTML_ENTITY.sub(_entity, text))
+
+
+def _skipped_ranges(text: str) -> Iterator[tuple[int, int]]:
+    """Where the skipped elements are, in one pass: an element never closed is read as text
+    (and its later openings are not searched again, so hostile input stays linear)."""
+    unclosed: set[str] = set()
+    position = 0
+    while opening := _SKIPPED_OPENING.search(text, position):
+        name = (opening.group(1) or opening.group(2) or "!--").lower()
+        closing = None if name in unclosed else _closing(name).search(text, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            position = opening.end()
+            continue
+        yield opening.start(), closing.end()
+        position = closing.end()
+
+
+@functools.cache
+def _closing(name: str) -> re.Pattern[str]:
+    return re.compile("-->" if name == "!--" else rf"</\s*{name}\s*>", re.I)
+
+
+def _blank(length: int, *, block: bool) -> str:
+    """Spaces where markup was; a block starts a new line so that it ends a paragraph."""
+    return ("\n" if block and length else "") + " " * (length - 1 if block and length else length)
+
+
+def _blank_tag(match: re.Match[str]) -> str:
+    name = (match.group(1) or "").lower()
+    return _blank(len(match.group()), block=name in _BLOCK_TAGS)
+
+
+def _entity(match: re.Match[str]) -> str:
+    character = html.unescape(match.group())
+    if len(character) != 1:  # unknown, or more than one character: not worth quoting
+        character = " "
+    return character.ljust(len(match.group()))
+
+
 def split_passages(article: Article) -> list[Passage]:
     """The article's sentences in reading order, noise and repeated paragraphs left out."""
+    article = reading_view(article)
     text = article.text
     passages: list[Passage] = []
     seen_paragraphs: set[bytes] = set()
@@ -95,14 +175,10 @@ def split_passages(article: Article) -> list[Passage]:
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
-    """Lines of text, cut at markup; without front matter, and in HTML without the head,
-    scripts, styles, navigation and embeds."""
+    """Lines of text cut at markup remnants ("< p>" in a scraped text), front matter left out."""
     text = article.text
-    is_html = article.path is not None and article.path.suffix.lower() in (".html", ".htm")
     cuts = [m.span() for m in _MARKUP.finditer(text)]
-    if is_html:
-        cuts += [m.span() for m in _SKIPPED_ELEMENTS.finditer(text)]
-    elif front_matter := FRONT_MATTER.match(text):
+    if not is_html(article) and (front_matter := FRONT_MATTER.match(text)):
         cuts.append(front_matter.span())
     cuts += [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
     cursor = 0

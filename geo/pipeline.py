@@ -5,7 +5,7 @@ from __future__ import annotations
 from geo.gazetteer import Gazetteer
 from geo.mentions import recognise
 from geo.model import Article, Mention, Passage
-from geo.passages import split_passages
+from geo.passages import reading_view, split_passages
 from geo.places import resolve
 from geo.weights import DEFAULT, Weights
 
@@ -24,15 +24,18 @@ def geoparse_article(
     that fired and the scored candidates (``storymap geoparse --explain``).
     """
     gazetteer = Gazetteer.default() if gazetteer is None else gazetteer
-    passages = split_passages(article)
+    view = reading_view(article)  # an HTML page with its markup blanked, offsets unchanged
+    passages = split_passages(view)
     spans = recognise(
-        article.text, gazetteer, passages=passages, demonyms=demonyms, weights=weights,
+        view.text, gazetteer, passages=passages, demonyms=demonyms, weights=weights,
         trace=None if explain is None else explain.setdefault("recognition", []),
     )  # fmt: skip
     mentions = resolve(
-        spans, gazetteer, article=article.id, text=article.text, weights=weights,
+        spans, gazetteer, article=article.id, text=view.text, weights=weights,
         trace=None if explain is None else explain.setdefault("resolution", []),
     )  # fmt: skip
+    if view is not article:  # a name split by markup ("New</b> York") is not quoted
+        mentions = [m for m in mentions if article.text[m.start : m.end] == m.text]
     return passages, mentions
 
 
