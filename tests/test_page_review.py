@@ -3,6 +3,7 @@ correction lines the page copies read back by the corrections loader."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from geo.corrections import Correction, load_corrections
@@ -60,3 +61,11 @@ def test_a_name_with_two_senses_is_corrected_only_where_it_means_this_place(
     assert read_back(tmp_path, places["places:geonames-2996944"]["_fix"]["reject"]) == [
         Correction(name="Lyon", reject=True)  # one sense: everywhere, later articles too
     ]
+
+
+def test_the_readme_example_is_a_valid_corrections_file(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Correcting a story.*?```yaml\ncorrections:\n(.*?)```", readme, re.S)
+    assert block, "README shows a corrections.yaml example"
+    found = read_back(tmp_path, block.group(1).rstrip("\n"))
+    assert [c.name for c in found] == ["Paris", "Drone", "Camp Lemonnier"]
