@@ -413,7 +413,7 @@ function storyMap(map, data) {
         }
         row.appendChild(document.createTextNode(" "));
         use.type = "button";
-        use.setAttribute("aria-label", "Use " + label + " instead");
+        use.setAttribute("aria-label", "Use this: " + label);
         use.addEventListener("click", function () {
           showCorrection(section, fix.use[i], "Moves “" + props.name + "” to " + label + ".");
         });
@@ -424,7 +424,7 @@ function storyMap(map, data) {
     }
     var reject = el("button", "story-reject", "Not a place");
     reject.type = "button";
-    reject.setAttribute("aria-label", "“" + props.name + "” is not a place here");
+    reject.setAttribute("aria-label", "Not a place: “" + props.name + "”");
     reject.addEventListener("click", function () {
       showCorrection(section, fix.reject, "Removes “" + props.name + "” from the map.");
     });

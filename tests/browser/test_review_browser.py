@@ -102,7 +102,7 @@ def test_use_this_shows_and_copies_the_correction_line(session: PageSession) -> 
     first = popup.locator(".story-alternatives li").first
     assert first.locator("span").first.inner_text() == f"{HOSTILE_NAME}, US (20%)"
     assert popup.locator("img").count() == 0  # the hostile name is text
-    first.get_by_role("button", name=f"Use {HOSTILE_NAME}, US (20%) instead").click()
+    first.get_by_role("button", name=f"Use this: {HOSTILE_NAME}, US (20%)").click()
     box = popup.locator(".story-correction textarea")
     expected = fix_of(SPRINGFIELD)["use"][0]
     assert box.input_value() == expected
@@ -122,7 +122,7 @@ def test_a_refused_clipboard_leaves_the_line_selected_without_errors(
     page.evaluate(DENY_CLIPBOARD)
     open_springfield(page)
     popup = page.locator(".leaflet-popup-content")
-    popup.get_by_role("button", name="Not a place").click()
+    popup.get_by_role("button", name="Not a place: “Springfield”").click()
     box = popup.locator(".story-correction textarea")
     assert box.input_value() == fix_of(SPRINGFIELD)["reject"]
     popup.get_by_text("press Ctrl+C").wait_for(timeout=5000)
