@@ -315,12 +315,11 @@ def add_review(features: Sequence[dict[str, Any]]) -> None:
         if isinstance(score, (int, float)) and score < LOW_CONFIDENCE:
             props["_uncertain"] = True
         scopes = _name_scopes(props.get("mentions") or [], keys_by_name)
-        if scopes:
-            alternatives = props.get("alternatives") or []
-            props["_fix"] = {
-                "reject": _fix_lines(scopes, {"reject": True}),
-                "use": [_fix_lines(scopes, _pin(alternative)) for alternative in alternatives],
-            }
+        if not scopes:
+            continue
+        props["_fix"] = {"reject": _fix_lines(scopes, {"reject": True})}
+        if props.get("alternatives"):
+            props["_fix"]["use"] = [_fix_lines(scopes, _pin(a)) for a in props["alternatives"]]
 
 
 def _fix_lines(scopes: Sequence[tuple[str, str | None]], action: Mapping[str, Any]) -> str:
