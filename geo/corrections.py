@@ -22,6 +22,7 @@ matched nothing (a typo, or an article that changed).
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,12 @@ from geo.gazetteer import Gazetteer, normalize
 from geo.model import Article, Mention
 
 FILE_NAME = "corrections.yaml"
+# Characters PyYAML refuses in a document or reads as line breaks, even inside quotes
+# (C0/C1 controls, NEL, U+2028/2029, lone surrogates, U+FEFF, U+FFFE/FFFF): written as
+# \uXXXX escapes. Everything else, accents included, stays readable.
+_NOT_YAML_TEXT = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 class CorrectionError(Exception):
@@ -91,6 +98,32 @@ def _describe(correction: Correction) -> str:
     else:
         action = f"→ {correction.lat}, {correction.lon}"
     return f"{correction.name!r}{where} {action}"
+
+
+def entry_line(correction: Correction) -> str:
+    """``correction`` as one line of ``corrections.yaml``, to paste under ``corrections:``.
+
+    The map page offers these lines ("Use this", "Not a place") for a reviewer to copy;
+    ``load_corrections`` reads them back as the same ``Correction`` whatever the name holds
+    (quotes, colons, ``#``, markup, line breaks), because every string is double-quoted.
+    """
+    fields = [f"name: {_quoted(correction.name)}"]
+    if correction.article is not None:
+        fields.append(f"article: {_quoted(correction.article)}")
+    if correction.gazetteer_id is not None:
+        fields.append(f"gazetteer_id: {_quoted(correction.gazetteer_id)}")
+    elif correction.lat is not None and correction.lon is not None:
+        fields += [f"lat: {correction.lat:.6f}", f"lon: {correction.lon:.6f}"]
+    else:
+        fields.append("reject: true")
+    return "  - {" + ", ".join(fields) + "}"
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar: JSON's escapes, which YAML shares, plus ``\\uXXXX`` for
+    what YAML cannot hold raw."""
+    body = json.dumps(text, ensure_ascii=False)
+    return _NOT_YAML_TEXT.sub(lambda match: f"\\u{ord(match.group()):04x}", body)
 
 
 def load_corrections(path: Path) -> list[Correction]:

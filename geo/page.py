@@ -35,7 +35,9 @@ import geopandas as gpd
 from jinja2 import Template
 
 from geo.atomic import write_text
+from geo.corrections import Correction, entry_line
 from geo.frames import to_feature_collection
+from geo.gazetteer import normalize
 from geo.metadata import ArticleMeta, article_meta
 from geo.model import Article, Passage
 from geo.places import distance_km
@@ -66,6 +68,10 @@ BOUNDS_PAD_DEGREES = 0.5  # the view around a lone place
 FOCUS_SHARE = 0.8
 FOCUS_REACH = 1.25
 FOCUS_KIND_WEIGHTS = {"country": 0.25, "region": 0.5, "continent": 0.0, "corridor": 0.25}
+# A place whose score (the probability that it is placed right) is below LOW_CONFIDENCE
+# is drawn hollow, "uncertain place"; the popup says "likely" from HIGH_CONFIDENCE up.
+LOW_CONFIDENCE = 0.5
+HIGH_CONFIDENCE = 0.9
 _BASEMAP: str | None = None
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")  # fmt: skip
@@ -261,6 +267,7 @@ def story_data(story: Story) -> dict[str, Any]:
         "subtitle": _subtitle(list(metadata.values())),
         "view": focus_bounds(story_points)
         or _bounds(story.places, story.corridors, story.conflicts),
+        "confidence": {"low": LOW_CONFIDENCE, "high": HIGH_CONFIDENCE},
     }
 
 
@@ -284,7 +291,72 @@ def _layers_and_refs(
                 if found:
                     refs.setdefault(found[0], []).append(found[1])
         collections[layer] = collection
+    add_review(collections["places"]["features"])
     return collections, refs
+
+
+def add_review(features: Sequence[dict[str, Any]]) -> None:
+    """Give each place what its popup offers a reviewer: ``_uncertain`` below
+    ``LOW_CONFIDENCE`` and ``_fix``, the ``corrections.yaml`` lines that pin its names to
+    each alternative (``use``, in the order of ``alternatives``) or reject them.
+
+    The lines are made here, with ``geo.corrections.entry_line``, so that the page offers
+    exactly what the build reads back; the browser only shows and copies them.
+    """
+    keys_by_name: dict[str, set[str]] = {}
+    for feature in features:
+        for mention in feature["properties"].get("mentions") or []:
+            keys_by_name.setdefault(normalize(mention["text"]), set()).add(
+                feature["properties"]["_key"]
+            )
+    for feature in features:
+        props = feature["properties"]
+        score = props.get("score")
+        if isinstance(score, (int, float)) and score < LOW_CONFIDENCE:
+            props["_uncertain"] = True
+        scopes = _name_scopes(props.get("mentions") or [], keys_by_name)
+        if not scopes:
+            continue
+        props["_fix"] = {"reject": _fix_lines(scopes, {"reject": True})}
+        if props.get("alternatives"):
+            props["_fix"]["use"] = [_fix_lines(scopes, _pin(a)) for a in props["alternatives"]]
+
+
+def _fix_lines(scopes: Sequence[tuple[str, str | None]], action: Mapping[str, Any]) -> str:
+    return "\n".join(
+        entry_line(Correction(name=name, article=article, **action)) for name, article in scopes
+    )
+
+
+def _name_scopes(
+    mentions: Sequence[Mapping[str, Any]], keys_by_name: Mapping[str, set[str]]
+) -> list[tuple[str, str | None]]:
+    """(name as written, article or ``None`` for everywhere) for each correction line.
+
+    A correction matches a name wherever it is written, so a spelling that the story also
+    places elsewhere ("Paris" in France in one article, in Texas in another) is corrected
+    only in the articles where it means this place.
+    """
+    spellings: dict[str, tuple[str, list[str]]] = {}
+    for mention in mentions:
+        name, articles = spellings.setdefault(normalize(mention["text"]), (mention["text"], []))
+        if mention["article"] not in articles:
+            articles.append(mention["article"])
+    scopes: list[tuple[str, str | None]] = []
+    for key, (name, articles) in spellings.items():
+        if len(keys_by_name.get(key, ())) > 1:
+            scopes += [(name, article) for article in sorted(articles)]
+        else:
+            scopes.append((name, None))
+    return scopes
+
+
+def _pin(alternative: Mapping[str, Any]) -> dict[str, Any]:
+    """The correction fields that move a name to ``alternative``: its gazetteer id, or
+    its coordinates when it has none."""
+    if alternative.get("gazetteer_id"):
+        return {"gazetteer_id": str(alternative["gazetteer_id"])}
+    return {"lat": float(alternative["lat"]), "lon": float(alternative["lon"])}
 
 
 def _relevant(layer: str, frame: gpd.GeoDataFrame) -> bool:

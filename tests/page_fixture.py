@@ -76,3 +76,48 @@ def fixture_story(**kw) -> Story:
     """The same story as one ``Story`` (what ``render_page`` takes)."""
     articles, passages, places, corridors, conflicts = story()
     return Story(places, corridors, conflicts, articles, passages, **kw)
+
+
+# -- a story to review: an uncertain place with alternatives, a name with two senses -----
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+REVIEW_TEXTS = {
+    "fair": "Farmers from Paris met in Lyon.\n",
+    "texas": "Ranchers in Paris sold cattle. Crowds filled Springfield.\n",
+}
+
+
+def review_story() -> Story:
+    """Springfield is uncertain (score 0.31): its alternatives are a hostile gazetteer name
+    and a namesake with coordinates only. "Paris" is Paris, France in one article and an
+    uncertain Paris, Texas in the other, so corrections of it name their article."""
+    articles = [Article(name, text) for name, text in REVIEW_TEXTS.items()]
+    passages = [Passage(a.id, 0, 0, len(a.text) - 1, a.text.rstrip("\n")) for a in articles]
+
+    def place(name: str, id_: int, article: int, word: str, score: float, lon: float,
+              lat: float, country: str, alternatives: list) -> dict:  # fmt: skip
+        start = articles[article].text.index(word)
+        mention = {"article": articles[article].id, "start": start, "end": start + len(word),
+                   "text": word, "passage": 0}  # fmt: skip
+        return {"id": f"geonames-{id_}", "name": name, "kind": "city", "country_code": country,
+                "gazetteer_id": f"geonames:{id_}", "mention_count": 1,
+                "articles": [mention["article"]], "mentions": [mention], "score": score,
+                "alternatives": alternatives, "geometry": Point(lon, lat)}  # fmt: skip
+
+    paris_fr = {"name": "Paris", "country_code": "FR", "lat": 48.853, "lon": 2.349,
+                "score": 0.3, "gazetteer_id": "geonames:2988507"}  # fmt: skip
+    places = gpd.GeoDataFrame(
+        [
+            place("Paris", 2988507, 0, "Paris", 0.95, 2.349, 48.853, "FR", []),
+            place("Lyon", 2996944, 0, "Lyon", 0.97, 4.847, 45.748, "FR", []),
+            place("Paris", 4717560, 1, "Paris", 0.45, -95.555, 33.661, "US", [paris_fr]),
+            place("Springfield", 4409896, 1, "Springfield", 0.31, -93.298, 37.215, "US", [
+                {"name": HOSTILE_NAME, "country_code": "US", "lat": 39.802, "lon": -89.644,
+                 "score": 0.2, "gazetteer_id": "geonames:4250542"},
+                {"name": "Springfield", "country_code": "AU", "lat": -33.4, "lon": 151.3,
+                 "score": 0.1},
+            ]),
+        ],
+        geometry="geometry", crs=4326,
+    )  # fmt: skip
+    empty = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=4326)
+    return Story(places, empty, empty, articles, passages)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from geo.cli import main
-from geo.corrections import CorrectionError, apply_corrections, load_corrections
+from geo.corrections import (
+    Correction,
+    CorrectionError,
+    apply_corrections,
+    entry_line,
+    load_corrections,
+)
 from geo.gazetteer import Gazetteer
 from geo.model import Article
 from geo.pipeline import geoparse
@@ -54,6 +61,34 @@ def test_pin_reject_and_coordinates(tmp_path: Path, gazetteer: Gazetteer) -> Non
     assert len(report.used) == 3
 
 
+NAMES = ["<img src=x onerror=alert(1)>", 'a "b": c # d', "O'Hare\nnext", "Naxçıvan", "yes",
+         "null", "- dash", "&anchor *alias !tag", "🙂 {[,]}", "back\\slash",
+         "del\x7f nel\x85 ls\u2028 bom\ufeff nul\x00"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_entry_line_reads_back_as_the_same_correction(tmp_path: Path, name: str) -> None:
+    """The page offers these lines to paste; whatever a name holds, the build must read the
+    correction the reviewer chose, not another one or an error."""
+    for correction in (
+        Correction(name=name, reject=True),
+        Correction(name=name, article="a: b", gazetteer_id="geonames:4717560"),
+        Correction(name=name, lat=-33.4, lon=151.3),
+    ):
+        line = entry_line(correction)
+        assert "\n" not in line
+        path = write(tmp_path / "corrections.yaml", f"corrections:\n{line}\n")
+        assert load_corrections(path) == [correction]
+
+
+def page_places(page: Path) -> dict[str, dict]:
+    """The places of a built page by name, as its script reads them (review lines included)."""
+    found = re.search(r'id="storymap-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+    assert found
+    features = json.loads(found.group(1))["layers"]["places"]["features"]
+    return {f["properties"]["name"]: f["properties"] for f in features}
+
+
 @pytest.mark.slow
 def test_build_applies_corrections_and_rebuilds(tmp_path: Path, capsys) -> None:
     seeds = tmp_path / "articles"
@@ -67,6 +102,20 @@ def test_build_applies_corrections_and_rebuilds(tmp_path: Path, capsys) -> None:
     places = json.loads((layers / "places.geojson").read_text())
     paris = next(f for f in places["features"] if f["properties"]["name"] == "Paris")
     assert paris["properties"]["country_code"] == "FR"
+    # The reviewer clicks "Use this" beside Paris, Texas and "Not a place" on Dallas, and
+    # pastes the two lines the page shows.
+    on_page = page_places(tmp_path / "site" / "index.html")
+    texas = next(i for i, a in enumerate(on_page["Paris"]["alternatives"]) if a["lon"] < -90)
+    alternative = on_page["Paris"]["alternatives"][texas]
+    pasted = [on_page["Paris"]["_fix"]["use"][texas], on_page["Dallas"]["_fix"]["reject"]]
+    write(layers / "corrections.yaml", "corrections:\n" + "\n".join(pasted) + "\n")
+    assert main(args) == 0
+    places = json.loads((layers / "places.geojson").read_text())
+    assert [f["properties"]["name"] for f in places["features"]] == ["Paris"]  # no Dallas
+    moved = places["features"][0]
+    assert moved["properties"]["gazetteer_id"] == alternative["gazetteer_id"]
+    assert moved["geometry"]["coordinates"] == [alternative["lon"], alternative["lat"]]
+    assert "Dallas" not in page_places(tmp_path / "site" / "index.html")
     write(layers / "corrections.yaml", "corrections:\n  - {name: Paris, lat: 33.66, lon: -95.55}\n")
     capsys.readouterr()
     assert main(args) == 0

@@ -8,6 +8,7 @@ import geopandas as gpd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo.corrections import Correction, entry_line, load_corrections
 from geo.frames import places_frame
 from geo.gazetteer import Gazetteer
 from geo.model import Article
@@ -86,3 +87,18 @@ def test_any_json_value_survives_script_escaping(value: object) -> None:
     assert json.loads(escaped) == value
     for forbidden in ("</", "<!--", "\u2028", "\u2029"):
         assert forbidden not in escaped
+
+
+@SETTINGS
+@given(name=TEXTS.filter(bool), article=st.none() | st.text(UNICODE, min_size=1, max_size=20))
+def test_a_correction_line_reads_back_whatever_the_name(
+    tmp_path_factory, name: str, article: str | None
+) -> None:
+    """The page's "Use this" and "Not a place" lines: any name, the same correction."""
+    path = tmp_path_factory.mktemp("corrections") / "corrections.yaml"
+    for correction in (
+        Correction(name=name, article=article, reject=True),
+        Correction(name=name, article=article, gazetteer_id="geonames:4717560"),
+    ):
+        path.write_text(f"corrections:\n{entry_line(correction)}\n", encoding="utf-8")
+        assert load_corrections(path) == [correction]

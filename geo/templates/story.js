@@ -15,6 +15,10 @@ function storyMap(map, data) {
   var LABEL_LIMIT = 40;          // place names written on the map at once, most mentioned first
   var OVERLAP = 0.8;             // markers closer than this share of their radii merge
   var DIM = { fillOpacity: 0.18, opacity: 0.25 };
+  // An uncertain place (score below data.confidence.low, flagged _uncertain by the build)
+  // is a hollow ring in its kind's colour: still there to click, visibly not a sure thing.
+  var HOLLOW = { fillColor: "#ffffff", fillOpacity: 0.2, weight: 2.5 };
+  var CONFIDENCE = data.confidence || { low: 0.5, high: 0.9 };
   // A country's or a region's point is only roughly where things happen: drawn smaller, and
   // a city wins the spot when the two overlap (click at Baku, get Baku, not Azerbaijan).
   var KIND_WEIGHTS = { country: 0.25, region: 0.5, continent: 0.1, corridor: 0.25 };
@@ -131,12 +135,23 @@ function storyMap(map, data) {
   });
 
   var placeItems = [];
+  function placeLook(props, dim, selected) {
+    var colour = KIND_COLOURS[props.kind] || "#333";
+    var look = { fillColor: colour, fillOpacity: dim ? DIM.fillOpacity : 0.9, opacity: dim ? DIM.opacity : 1,
+      color: selected ? "#111111" : "#ffffff", weight: selected ? 3 : 1.5 };
+    if (props._uncertain) {
+      look.fillColor = HOLLOW.fillColor;
+      look.fillOpacity = dim ? DIM.fillOpacity * HOLLOW.fillOpacity : HOLLOW.fillOpacity;
+      look.color = selected ? "#111111" : colour;
+      look.weight = selected ? HOLLOW.weight + 1 : HOLLOW.weight;
+    }
+    return look;
+  }
   (data.layers.places.features || []).forEach(function (feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
-    var marker = L.circleMarker([c[1], c[0]], {
-      radius: Math.min(20, 4 + 2.5 * Math.sqrt((p.mention_count || 1) * kindWeight(p.kind))),
-      color: "#ffffff", weight: 1.5, fillColor: KIND_COLOURS[p.kind] || "#333", fillOpacity: 0.9
-    });
+    var look = placeLook(p, false, false);
+    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt((p.mention_count || 1) * kindWeight(p.kind)));
+    var marker = L.circleMarker([c[1], c[0]], look);
     marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
     placeItems.push(byKey[p._key]);
@@ -196,6 +211,12 @@ function storyMap(map, data) {
       row.appendChild(dot); row.appendChild(document.createTextNode(kind));
       box.appendChild(row);
     });
+    if ((data.layers.places.features || []).some(function (f) { return f.properties._uncertain; })) {
+      var unsure = el("div", "story-legend-uncertain"), ring = el("i", "hollow");
+      unsure.title = "Less than " + Math.round(CONFIDENCE.low * 100) + "% likely to be the right place: see its popup";
+      unsure.appendChild(ring); unsure.appendChild(document.createTextNode("uncertain place"));
+      box.appendChild(unsure);
+    }
     if (groups.Corridors.getLayers().length) {
       var line = el("div"), swatch = el("i", "line");
       swatch.style.borderColor = CORRIDOR_COLOURS[0];
@@ -227,7 +248,8 @@ function storyMap(map, data) {
       if (!map.hasLayer(groups[layerOf[layerName]])) return;
       (data.layers[layerName].features || []).forEach(function (feature) {
         var props = {};
-        Object.keys(feature.properties).forEach(function (k) { if (k !== "_key") props[k] = feature.properties[k]; });
+        // Keys starting with "_" are the page's own (key, review lines), not the layer's.
+        Object.keys(feature.properties).forEach(function (k) { if (k.charAt(0) !== "_") props[k] = feature.properties[k]; });
         if (props.mentions) props.mentions = props.mentions.map(exportedMention);
         props.layer = layerName;
         features.push({ type: "Feature", properties: props, geometry: feature.geometry });
@@ -328,6 +350,7 @@ function storyMap(map, data) {
         (props.area_km2 ? " · " + props.area_km2 + " km²" : "");
     }
     box.appendChild(el("p", "meta", meta));
+    if (layerName === "places") review(props, box);
     if (props.approximate) box.appendChild(el("p", "meta", "Approximate area: the shape is indicative only."));
     if (props.description) box.appendChild(el("p", null, props.description));
     if (props.waypoints && props.waypoints.length) {
@@ -358,6 +381,100 @@ function storyMap(map, data) {
       box.appendChild(el("p", "meta", "Not named in these articles."));
     }
     return box;
+  }
+
+  // -- review: how sure the place is, what else it could be, and the correction to paste ----
+  function percent(score) { return Math.round(score * 100) + "%"; }
+  function degrees(value, positive, negative) { return Math.abs(value).toFixed(1) + "°" + (value < 0 ? negative : positive); }
+  function confidenceWords(props) {
+    if (props._uncertain) return "uncertain place";
+    return props.score >= CONFIDENCE.high ? "likely right" : "probably right";
+  }
+  function review(props, box) {
+    if (typeof props.score === "number") {
+      box.appendChild(el("p", "story-confidence" + (props._uncertain ? " is-uncertain" : ""),
+        "Confidence: " + percent(props.score) + " (" + confidenceWords(props) + ")"));
+    }
+    var fix = props._fix;
+    if (!fix) return;
+    var section = el("div", "story-review");
+    var alternatives = props.alternatives || [];
+    if (alternatives.length && fix.use) {
+      section.appendChild(el("strong", null, "Also possible:"));
+      var list = el("ul", "story-alternatives");
+      alternatives.forEach(function (alt, i) {
+        if (!fix.use[i]) return;
+        var label = alt.name + (alt.country_code ? ", " + alt.country_code : "") +
+          (typeof alt.score === "number" ? " (" + percent(alt.score) + ")" : "");
+        var row = el("li"), use = el("button", "story-use", "Use this");
+        row.appendChild(el("span", null, label));
+        if (typeof alt.lat === "number" && typeof alt.lon === "number") {  // tells namesakes apart
+          row.appendChild(el("span", "story-where", " " + degrees(alt.lat, "N", "S") + " " + degrees(alt.lon, "E", "W")));
+        }
+        row.appendChild(document.createTextNode(" "));
+        use.type = "button";
+        use.setAttribute("aria-label", "Use this: " + label);
+        use.addEventListener("click", function () {
+          showCorrection(section, fix.use[i], "Moves “" + props.name + "” to " + label + ".");
+        });
+        row.appendChild(use);
+        list.appendChild(row);
+      });
+      section.appendChild(list);
+    }
+    var reject = el("button", "story-reject", "Not a place");
+    reject.type = "button";
+    reject.setAttribute("aria-label", "Not a place: “" + props.name + "”");
+    reject.addEventListener("click", function () {
+      showCorrection(section, fix.reject, "Removes “" + props.name + "” from the map.");
+    });
+    section.appendChild(reject);
+    box.appendChild(section);
+  }
+  // The line for layers/corrections.yaml, selected in a read-only box and copied when the
+  // browser allows it; a refused clipboard only changes the hint (Ctrl+C still works).
+  var correctionBoxes = 0;
+  function showCorrection(section, text, effect) {
+    var panel = section.querySelector(".story-correction");
+    if (!panel) {
+      panel = el("div", "story-correction");
+      var label = el("label", null, "Paste under “corrections:” in layers/corrections.yaml, then rebuild:");
+      var area = el("textarea");
+      area.readOnly = true;
+      area.spellcheck = false;
+      area.id = "story-correction-" + (++correctionBoxes);
+      label.htmlFor = area.id;
+      panel.appendChild(label);
+      panel.appendChild(area);
+      panel.appendChild(el("p", "meta story-copied"));
+      section.appendChild(panel);
+    }
+    var box = panel.querySelector("textarea"), note = panel.querySelector(".story-copied");
+    box.value = text;
+    box.rows = Math.min(8, text.split("\n").length * 2 + 1);
+    note.textContent = effect;
+    if (openPopupLayer) openPopupLayer.update();
+    box.focus();
+    box.select();
+    copyText(text, box, function (copied) {
+      note.textContent = effect + (copied ? " Copied to the clipboard." : " Selected: press Ctrl+C (⌘C) to copy.");
+    });
+  }
+  function copyText(text, box, done) {
+    function fallback() {
+      var copied = false;
+      box.focus();
+      box.select();
+      try { copied = !!(document.execCommand && document.execCommand("copy")); } catch (error) { copied = false; }
+      done(copied);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+      try {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+      } catch (error) { fallback(); }
+    } else {
+      fallback();
+    }
   }
 
   // Sized from the screen each time, so that a popup never runs off a phone.
@@ -563,9 +680,7 @@ function storyMap(map, data) {
     if (item.style === style) return; // setStyle redraws: only when something changed
     item.style = style;
     if (item.layerName === "places") {
-      var look = dim ? { fillOpacity: DIM.fillOpacity, opacity: DIM.opacity } : { fillOpacity: 0.9, opacity: 1 };
-      look.color = key === selectedKey ? "#111111" : "#ffffff";
-      look.weight = key === selectedKey ? 3 : 1.5;
+      var look = placeLook(item.feature.properties, dim, key === selectedKey);
       // Options now, one canvas redraw for all (redrawPlaces): a chapter step restyles
       // hundreds of markers, and setStyle would queue a redraw for each.
       L.Util.setOptions(layer, look);

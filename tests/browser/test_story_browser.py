@@ -75,6 +75,11 @@ def settle(page) -> None:
     page.wait_for_timeout(1200)  # flights last 0.6-0.8 s
 
 
+def test_the_seeds_page_stays_within_its_size_budget(seeds_page: Path) -> None:
+    # Review lines for every place included (README: the seeds page budget is 1.5 MB).
+    assert seeds_page.stat().st_size < 1_500_000
+
+
 def test_the_base_map_is_drawn_with_no_tiles(seeds: PageSession) -> None:
     page = seeds.page
     painted = page.evaluate(
