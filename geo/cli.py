@@ -5,6 +5,11 @@ Exit codes (also in the README):
   1  the command finished, but some input files were skipped (each named on stderr)
   2  nothing useful could be done: bad arguments, no readable article, bad layer definition,
      an output that cannot be written (the message names the path); nothing was changed
+
+The stages are imported inside the handlers, so ``storymap --help`` starts without
+geopandas. For the same reason the choices (``--tiles``, ``--format``, ``--geocoder``) and
+``LAYERS`` are written out here; tests/test_docs.py checks them against the constants of
+the modules that implement them.
 """
 
 from __future__ import annotations
@@ -126,7 +131,7 @@ def _evaluate_parser(sub: Any) -> None:
     evaluate.add_argument(
         "corpus", type=Path, help="LGL/GeoWebNews XML, or a folder of annotated .txt articles"
     )
-    evaluate.add_argument("--format", choices=["lgl", "gwn"], default=None)
+    evaluate.add_argument("--format", choices=["lgl", "gwn"], default=None)  # CORPUS_FORMATS
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--limit", type=int, default=None, help="first N documents only")
     evaluate.add_argument(
@@ -195,7 +200,7 @@ def _geocoder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--geocoder",
         default="offline",
-        choices=["offline", "nominatim"],
+        choices=["offline", "nominatim"],  # geo.geocoders.ONLINE_GEOCODERS
         help="offline (default) uses the embedded gazetteer; nominatim is opt-in and online",
     )
     parser.add_argument("--user-agent", default=None, help="required by Nominatim's policy")
