@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from geo.cli import main
 from geo.gazetteer import Gazetteer
 from geo.model import Entry
+
+from .helpers import REPO, story_definitions
 
 
 def entry(gid: str, name: str, lat: float, lon: float, kind: str, cc: str = "", **kw) -> Entry:
@@ -72,3 +77,15 @@ def gazetteer() -> Gazetteer:
     session, here, so that the cold build shows as this fixture's set-up and not inside
     whichever CLI test happens to run first."""
     return Gazetteer.default()
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``storymap build`` of the repository's seeds, as a user runs it (default tiles),
+    built once for the seed tests and the browser tests; read it, never change it."""
+    root = tmp_path_factory.mktemp("seeds-build")
+    story_definitions(root / "layers")
+    code = main(["build", "--seeds", str(REPO / "seeds"), "--layers", str(root / "layers"),
+                 "--site", str(root / "site")])  # fmt: skip
+    assert code == 0
+    return root

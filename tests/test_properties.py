@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from geo.frames import places_frame
 from geo.gazetteer import Gazetteer
 from geo.model import Article
-from geo.page import _script_json, story_data
+from geo.page import Story, _script_json, story_data
 from geo.passages import MAX_PASSAGE_CHARS, split_passages
 from geo.pipeline import geoparse_article
 
@@ -61,7 +61,7 @@ def test_page_data_round_trips_through_script_escaping(
 ) -> None:
     article = Article(text[:20] or "a", text)
     passages, mentions = geoparse_article(article, gazetteer=tiny_gazetteer)
-    data = story_data(places_frame(mentions, passages), EMPTY, EMPTY, [article], passages)
+    data = story_data(Story(places_frame(mentions, passages), EMPTY, EMPTY, [article], passages))
     data["title"] = text
     escaped = _script_json(data)
     assert json.loads(escaped) == json.loads(json.dumps(data))

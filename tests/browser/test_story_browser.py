@@ -6,31 +6,23 @@ work from the one file. Screenshots of each state go to test-artifacts/.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from geo.cli import main
-from geo.page import Story, render_page, write_page
+from geo.page import render_page, write_page
 
-from ..page_fixture import story
+from ..page_fixture import fixture_story
 from .conftest import PageSession
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def seeds_page(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("seeds-page")
-    layers = out / "layers"
-    shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
-    code = main(["build", "--seeds", str(REPO / "seeds"), "--layers", str(layers),
-                 "--site", str(out / "site")])  # fmt: skip
-    assert code == 0
-    return out / "site" / "index.html"
+def seeds_page(seeds_build: Path) -> Path:
+    return seeds_build / "site" / "index.html"
 
 
 @pytest.fixture
@@ -353,10 +345,9 @@ def test_print_shows_map_legend_and_the_current_chapter(seeds: PageSession) -> N
 
 
 def test_empty_layers_and_absent_kinds_are_not_offered(browser, tmp_path: Path) -> None:
-    articles, passages, places, corridors, conflicts = story()
-    page_file = write_page(
-        render_page(Story(places, corridors.iloc[0:0], conflicts, articles, passages)), tmp_path
-    )
+    story = fixture_story()
+    story = dataclasses.replace(story, corridors=story.corridors.iloc[0:0])
+    page_file = write_page(render_page(story), tmp_path)
     session = PageSession(browser, page_file)
     try:
         page = session.page
@@ -370,10 +361,7 @@ def test_empty_layers_and_absent_kinds_are_not_offered(browser, tmp_path: Path) 
 
 
 def test_online_tiles_that_fail_fall_back_to_the_offline_map(browser, tmp_path: Path) -> None:
-    articles, passages, places, corridors, conflicts = story()
-    page_file = write_page(
-        render_page(Story(places, corridors, conflicts, articles, passages)), tmp_path
-    )
+    page_file = write_page(render_page(fixture_story()), tmp_path)
     session = PageSession(browser, page_file)
     try:
         page = session.page
