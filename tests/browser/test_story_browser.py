@@ -166,6 +166,7 @@ def test_the_panel_heads_articles_with_headlines_dates_and_bylines(seeds: PageSe
     seeds.screenshot("story-panel-headlines.png")
 
 
+@pytest.mark.slow  # every chapter's flight, waited for: ~5 s
 def test_next_and_the_arrow_keys_step_through_chapters(seeds: PageSession) -> None:
     page = seeds.page
     before = page.evaluate("window.storymap.map.getBounds().toBBoxString()")
@@ -242,6 +243,7 @@ def test_a_dated_passage_on_the_timeline_takes_the_map_there(seeds: PageSession)
     assert in_view == [True, True]  # the cities the passage names
 
 
+@pytest.mark.slow  # two pages and their flights: ~5 s
 def test_a_copied_link_reopens_the_same_chapter_place_and_period(browser, seeds_page) -> None:
     first = PageSession(browser, seeds_page)
     try:
@@ -274,6 +276,7 @@ def test_a_copied_link_reopens_the_same_chapter_place_and_period(browser, seeds_
         second.close()
 
 
+@pytest.mark.slow  # every popup opened in turn: ~7 s
 def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, seeds_page) -> None:
     phone = PageSession(browser, seeds_page, width=375, height=812)
     try:

@@ -110,6 +110,7 @@ def test_killed_while_staging_the_old_outputs_stand_and_temps_are_cleaned(
     assert _leftovers(old) == []  # …are gone after the next run
 
 
+@pytest.mark.slow  # 12 kills after random waits: ~5 s
 def test_killed_at_random_moments_outputs_are_never_mixed(old: Path) -> None:
     rng = random.Random(9)
     for attempt in range(12):
