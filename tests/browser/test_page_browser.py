@@ -15,9 +15,10 @@ from .conftest import PageSession
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page_file(tmp_path: Path) -> Path:
-    return write_page(render_page(fixture_story()), tmp_path)
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture story's page, rendered once: the tests read it, none changes it."""
+    return write_page(render_page(fixture_story()), tmp_path_factory.mktemp("page"))
 
 
 @pytest.fixture
