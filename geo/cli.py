@@ -5,6 +5,11 @@ Exit codes (also in the README):
   1  the command finished, but some input files were skipped (each named on stderr)
   2  nothing useful could be done: bad arguments, no readable article, bad layer definition,
      an output that cannot be written (the message names the path); nothing was changed
+
+The stages are imported inside the handlers, so ``storymap --help`` starts without
+geopandas. For the same reason the choices (``--tiles``, ``--format``, ``--geocoder``) and
+``LAYERS`` are written out here; tests/test_docs.py checks them against the constants of
+the modules that implement them.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geo.evaluate import GoldDocument
+    from geo.gazetteer import Gazetteer
     from geo.parallel import Geoparsed
+    from geo.weights import Weights
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
 LAYERS = ("places", "corridors", "conflicts")  # the build's outputs, with site/index.html
@@ -122,7 +131,7 @@ def _evaluate_parser(sub: Any) -> None:
     evaluate.add_argument(
         "corpus", type=Path, help="LGL/GeoWebNews XML, or a folder of annotated .txt articles"
     )
-    evaluate.add_argument("--format", choices=["lgl", "gwn"], default=None)
+    evaluate.add_argument("--format", choices=["lgl", "gwn"], default=None)  # CORPUS_FORMATS
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--limit", type=int, default=None, help="first N documents only")
     evaluate.add_argument(
@@ -191,7 +200,7 @@ def _geocoder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--geocoder",
         default="offline",
-        choices=["offline", "nominatim"],
+        choices=["offline", "nominatim"],  # geo.geocoders.ONLINE_GEOCODERS
         help="offline (default) uses the embedded gazetteer; nominatim is opt-in and online",
     )
     parser.add_argument("--user-agent", default=None, help="required by Nominatim's policy")
@@ -516,17 +525,34 @@ def _export(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     """Score ``geo.geoparse`` on a gold corpus; a table, or the same numbers as JSON."""
     import json
-    from collections import Counter
 
-    from geo.evaluate import (
-        CorpusError,
-        evaluate,
-        format_table,
-        read_annotated_folder,
-        read_corpus,
-    )
+    from geo.evaluate import evaluate, format_table
     from geo.gazetteer import Gazetteer
     from geo.pipeline import geoparse
+
+    documents, offsets = _gold_documents(args)
+    gazetteer = Gazetteer.default()
+    weights = _weights(args)
+    if args.fit_calibration:
+        return _fit_calibration(args, documents, gazetteer, weights)
+    result = evaluate(
+        documents,
+        lambda text: geoparse(text, gazetteer=gazetteer, demonyms=args.demonyms, weights=weights),
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    result.repaired_offsets = offsets["repaired"]
+    result.dropped_offsets = offsets["dropped"]
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+    else:
+        print(format_table(result, str(args.corpus)))
+    return EXIT_OK
+
+
+def _gold_documents(args: argparse.Namespace) -> tuple[list[GoldDocument], Counter[str]]:
+    """The gold documents of ``args.corpus`` (the first ``--limit``) and how many of its
+    offsets were repaired or dropped on reading."""
+    from geo.evaluate import CorpusError, read_annotated_folder, read_corpus
 
     if not args.corpus.exists():
         raise CommandError(f"{args.corpus}: no such file or folder")
@@ -540,28 +566,23 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from error
     if args.limit is not None:
         documents = documents[: args.limit]
-    gazetteer = Gazetteer.default()
-    weights = _weights(args)
-    if args.fit_calibration:
-        from geo.calibration import fit, samples
+    return documents, offsets
 
-        data = samples(documents, gazetteer, weights=weights, demonyms=args.demonyms)
-        fitted = fit(data)
-        print(f"# fitted on {len(data)} mentions of {args.corpus}")
-        for name, value in fitted.items():
-            print(f"{name}: {value}")
-        return EXIT_OK
-    result = evaluate(
-        documents,
-        lambda text: geoparse(text, gazetteer=gazetteer, demonyms=args.demonyms, weights=weights),
-        progress=not args.json and sys.stderr.isatty(),
-    )
-    result.repaired_offsets = offsets["repaired"]
-    result.dropped_offsets = offsets["dropped"]
-    if args.json:
-        print(json.dumps(result.as_dict(), indent=2, sort_keys=True))
-    else:
-        print(format_table(result, str(args.corpus)))
+
+def _fit_calibration(
+    args: argparse.Namespace,
+    documents: list[GoldDocument],
+    gazetteer: Gazetteer,
+    weights: Weights,
+) -> int:
+    """``evaluate --fit-calibration``: print the fitted Weights constants."""
+    from geo.calibration import fit, samples
+
+    data = samples(documents, gazetteer, weights=weights, demonyms=args.demonyms)
+    fitted = fit(data)
+    print(f"# fitted on {len(data)} mentions of {args.corpus}")
+    for name, value in fitted.items():
+        print(f"{name}: {value}")
     return EXIT_OK
 
 

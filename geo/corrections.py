@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,7 +151,23 @@ def apply_corrections(
     gazetteer: Gazetteer,
 ) -> tuple[list[Mention], CorrectionReport]:
     """Mentions with the corrections applied (article, then offset order) and a report."""
+    targets = _targets(corrections, gazetteer)
+    result, counts = _corrected(mentions, corrections, targets)
+    added, added_counts = _pinned_unrecognised(mentions, articles, corrections, targets)
+    result += added
+    counts += added_counts
     report = CorrectionReport()
+    for number, correction in enumerate(corrections):
+        if counts[number]:
+            report.used.append((correction, counts[number]))
+        else:
+            report.unmatched.append(correction)
+    result.sort(key=lambda m: (m.article, m.start))
+    return result, report
+
+
+def _targets(corrections: Sequence[Correction], gazetteer: Gazetteer) -> dict[int, Mention]:
+    """Where each pin (by its number in the file) puts a mention; rejections have none."""
     targets: dict[int, Mention] = {}
     for number, correction in enumerate(corrections):
         if correction.gazetteer_id is not None:
@@ -170,8 +187,17 @@ def apply_corrections(
                 "", 0, 0, "", correction.name, correction.lat, correction.lon, "site", "",
                 f"correction:{slug}", 1.0,
             )  # fmt: skip
+    return targets
 
-    counts = [0] * len(corrections)
+
+def _corrected(
+    mentions: Sequence[Mention],
+    corrections: Sequence[Correction],
+    targets: dict[int, Mention],
+) -> tuple[list[Mention], Counter[int]]:
+    """The recognised mentions, moved by their pin or dropped by their rejection, and how
+    many each correction (by number) matched."""
+    counts: Counter[int] = Counter()
     result: list[Mention] = []
     for mention in mentions:
         matched = _first_match(corrections, mention.article, mention.text)
@@ -182,10 +208,22 @@ def apply_corrections(
         if corrections[matched].reject:
             continue
         result.append(_moved(mention, targets[matched]))
-    # Pins also place the name where the recogniser missed it.
+    return result, counts
+
+
+def _pinned_unrecognised(
+    mentions: Sequence[Mention],
+    articles: Sequence[Article],
+    corrections: Sequence[Correction],
+    targets: dict[int, Mention],
+) -> tuple[list[Mention], Counter[int]]:
+    """Pins also place the name where the recogniser missed it: every whole-word match
+    that overlaps no recognised (or already added) mention; and how many each pin added."""
+    counts: Counter[int] = Counter()
     taken: dict[str, list[tuple[int, int]]] = {}
     for mention in mentions:
         taken.setdefault(mention.article, []).append((mention.start, mention.end))
+    added: list[Mention] = []
     for article in articles:
         for number, correction in enumerate(corrections):
             if number not in targets or correction.article not in (None, article.id):
@@ -197,18 +235,11 @@ def apply_corrections(
                     continue
                 spans.append(match.span())
                 counts[number] += 1
-                base = dataclasses.replace(
+                added.append(dataclasses.replace(
                     targets[number], article=article.id, start=match.start(), end=match.end(),
                     text=match.group(),
-                )  # fmt: skip
-                result.append(base)
-    for number, correction in enumerate(corrections):
-        if counts[number]:
-            report.used.append((correction, counts[number]))
-        else:
-            report.unmatched.append(correction)
-    result.sort(key=lambda m: (m.article, m.start))
-    return result, report
+                ))  # fmt: skip
+    return added, counts
 
 
 def _first_match(corrections: Sequence[Correction], article: str, text: str) -> int | None:

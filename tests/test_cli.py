@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from geo.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+from .helpers import build, read_outputs, story_definitions
 
 ARTICLE = (
     "Leaders met in Baku on Monday.\n"
@@ -25,30 +24,12 @@ def project(tmp_path: Path) -> Path:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "talks.txt").write_text(ARTICLE, encoding="utf-8")
-    layers = tmp_path / "layers"
-    shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
+    story_definitions(tmp_path / "layers")
     return tmp_path
 
 
-def _build(project: Path, *extra: str) -> int:
-    return main(
-        [
-            "build",
-            "--seeds",
-            str(project / "seeds"),
-            "--layers",
-            str(project / "layers"),
-            "--site",
-            str(project / "site"),
-            "--tiles",
-            "none",
-            *extra,
-        ]
-    )
-
-
 def test_build_writes_sourced_layers_and_page(project: Path) -> None:
-    assert _build(project) == 0
+    assert build(project) == 0
     places = json.loads((project / "layers" / "places.geojson").read_text(encoding="utf-8"))
     assert places["type"] == "FeatureCollection"
     by_name = {f["properties"]["name"]: f for f in places["features"]}
@@ -74,20 +55,17 @@ def test_build_writes_sourced_layers_and_page(project: Path) -> None:
 
 
 def test_build_is_byte_identical_when_repeated(project: Path) -> None:
-    assert _build(project) == 0
-    first = {p.name: p.read_bytes() for p in (project / "layers").glob("*.geojson")}
-    first["index.html"] = (project / "site" / "index.html").read_bytes()
-    assert _build(project) == 0
-    second = {p.name: p.read_bytes() for p in (project / "layers").glob("*.geojson")}
-    second["index.html"] = (project / "site" / "index.html").read_bytes()
-    assert first == second
+    assert build(project) == 0
+    first = read_outputs(project)
+    assert build(project) == 0
+    assert read_outputs(project) == first
 
 
 def test_bad_file_is_named_and_skipped_others_still_built(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / "seeds" / "broken.txt").write_bytes(b"Baku \xff\xfe is here")
-    assert _build(project) == 1
+    assert build(project) == 1
     err = capsys.readouterr().err
     assert "broken.txt" in err
     places = json.loads((project / "layers" / "places.geojson").read_text(encoding="utf-8"))
@@ -106,11 +84,11 @@ def test_no_readable_article_fails_with_exit_2(
     assert "empty.txt" in err and "no readable article" in err
 
 
-def test_bad_layer_definition_keeps_previous_build(project: Path) -> None:
-    assert _build(project) == 0
+def test_bad_layer_definition_keeps_previousbuild(project: Path) -> None:
+    assert build(project) == 0
     before = (project / "layers" / "places.geojson").read_bytes()
     (project / "layers" / "broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
-    assert _build(project) == 2
+    assert build(project) == 2
     assert (project / "layers" / "places.geojson").read_bytes() == before
 
 

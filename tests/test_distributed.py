@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from geo.cli import main
-from tests.test_parallel import write_articles
+
+from .helpers import build, read_outputs, story_definitions, write_articles
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow  # a two-process cluster and its warm-up: ~25 s on 2 shared cores
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -102,23 +101,14 @@ def test_build_from_the_cluster_store_equals_a_direct_build(
 ) -> None:
     store = tmp_path / "mentions.parquet"
     assert main(["geoparse", str(folder), "--scheduler", scheduler, "--out", str(store)]) == 1
-    outputs = {}
-    for way, source in (
-        ("direct", ["--seeds", str(folder)]),
-        ("store", ["--mentions", str(store)]),
-    ):
-        layers = tmp_path / way / "layers"
-        shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
-        site = tmp_path / way / "site"
-        args = ["build", *source, "--layers", str(layers), "--site", str(site), "--tiles", "none"]
-        assert main(args) in (0, 1)
-        outputs[way] = {
-            name: (layers / f"{name}.geojson").read_bytes()
-            for name in ("places", "corridors", "conflicts")
-        }
-        outputs[way]["page"] = (site / "index.html").read_bytes()
-    assert outputs["store"] == outputs["direct"]
-    assert json.loads(outputs["store"]["places"])["features"]
+    built = {}
+    for way, source in (("direct", "--seeds"), ("store", "--mentions")):
+        story_definitions(tmp_path / way / "layers")
+        path = folder if way == "direct" else store
+        assert build(tmp_path / way, source, str(path)) in (0, 1)
+        built[way] = read_outputs(tmp_path / way)
+    assert built["store"] == built["direct"]
+    assert json.loads(built["store"]["layers/places.geojson"])["features"]
 
 
 def test_an_unreachable_scheduler_is_one_line(

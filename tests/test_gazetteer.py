@@ -13,6 +13,19 @@ from geo.gazetteer import Gazetteer, normalize
 FIXTURES = Path(__file__).parent / "fixtures" / "geonames"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def countries_read_once() -> Iterator[None]:
+    """An import writes the embedded country records before the dump's rows, and reading
+    them from the packages' data takes seconds; they are the same for every import in
+    this module, so they are read once here and replayed."""
+    import geo.gazetteer_sources as sources
+
+    records = list(sources.country_records())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "country_records", lambda: iter(records))
+        yield
+
+
 def test_normalize_folds_case_accents_dashes_and_periods() -> None:
     assert normalize("U.S.") == "us"
     assert normalize("Naxçıvan") == normalize("NAXCIVAN") == "naxcivan"
@@ -184,6 +197,7 @@ def test_rebuild_returns_to_the_embedded_gazetteer(
     assert "geonames:9999001" not in [c.entry.id for c in Gazetteer.default().lookup("Yalama")]
 
 
+@pytest.mark.slow  # a subprocess that imports (and reads the country records) again
 def test_import_killed_midway_keeps_the_old_one_and_next_run_cleans_its_temp(
     cache: Path, tmp_path: Path
 ) -> None:

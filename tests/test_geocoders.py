@@ -56,10 +56,12 @@ def server() -> Iterator[str]:
     FakeNominatim.mode = "ok"
     FakeNominatim.coordinates = ("40.4093", "49.8671")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for one (the default 0.5 s, at every test's end).
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+    httpd.server_close()
 
 
 def test_online_answers_replace_offline_ones_and_are_cached(server: str, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,7 +16,9 @@ from geo.layers import LayerError, build_story_layers
 from geo.model import Article
 from geo.passages import split_passages
 
-REPO_LAYERS = Path(__file__).resolve().parents[1] / "layers"
+from .helpers import REPO, story_definitions
+
+REPO_LAYERS = REPO / "layers"
 ARTICLE = Article(
     "brief",
     "Officials discussed the INSTC and the North-South Transport Corridor. "
@@ -98,8 +99,7 @@ def test_written_layers_are_valid_rfc7946(story, tmp_path: Path) -> None:
 
 
 def test_a_user_adds_a_corridor_by_adding_a_file(gazetteer: Gazetteer, tmp_path: Path) -> None:
-    layers = tmp_path / "layers"
-    shutil.copytree(REPO_LAYERS, layers, ignore=shutil.ignore_patterns("*.geojson"))
+    layers = story_definitions(tmp_path / "layers")
     (layers / "corridors" / "baku-tbilisi-kars.yaml").write_text(
         "kind: corridor\nid: btk\nname: Baku–Tbilisi–Kars railway\naliases: [BTK]\n"
         "waypoints: [Baku, {name: Tbilisi, country: GE}, {name: Kars, country: TR}]\n"

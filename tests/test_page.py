@@ -12,6 +12,7 @@ from shapely.geometry import Point
 from geo.model import Article, Passage
 from geo.page import Story, focus_bounds, render_page
 
+from .helpers import build
 from .page_fixture import HOSTILE, fixture_story
 
 
@@ -135,17 +136,13 @@ def test_a_story_layer_no_article_names_is_left_off_the_page() -> None:
 
 
 def test_build_title_option_sets_the_page_title(tmp_path: Path) -> None:
-    from geo.cli import main
-
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text("Ferry talks\nMay 2, 2023\n\nTalks in Baku went on.\n", "utf-8")
-    args = ["build", "--seeds", str(seeds), "--layers", str(tmp_path / "layers"),
-            "--site", str(tmp_path / "site"), "--tiles", "none"]  # fmt: skip
-    assert main(args) == 0
+    assert build(tmp_path) == 0
     html = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert "<title>Ferry talks</title>" in html  # derived from the article
-    assert main([*args, "--title", "Caspian ferries"]) == 0
+    assert build(tmp_path, "--title", "Caspian ferries") == 0
     html = (tmp_path / "site" / "index.html").read_text("utf-8")
     assert "<title>Caspian ferries</title>" in html
 

@@ -16,29 +16,7 @@ from geo.mention_store import read_mentions
 from geo.parallel import ArticleResult, geoparse_files, ordered, plan_inputs
 from geo.pipeline import geoparse_article
 
-PLACES = [
-    "Baku", "Yerevan", "Tbilisi", "Moscow", "Ankara", "Tehran", "Paris", "Berlin", "Kyiv",
-    "Warsaw", "Rome", "Madrid", "Cairo", "Nairobi", "Lagos", "Tokyo", "Seoul", "Lima",
-    "Armenia", "Georgia", "Azerbaijan", "Turkey", "Iran", "France",
-]  # fmt: skip
-
-
-def write_articles(folder: Path, count: int = 20) -> list[Path]:
-    """``count`` tiny news articles, each naming a different mix of places."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n in range(count):
-        a, b, c, d = (PLACES[(n * 7 + k * 5) % len(PLACES)] for k in range(4))
-        text = (
-            f"Officials from {a} met delegates from {b} on Monday.\n"
-            f"The talks in {c} touched on trade with {d}.\n"
-            f"Share this article\n"
-            f"A second round is planned in {a} next month.\n"
-        )
-        path = folder / f"article-{n:02d}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
+from .helpers import REPO, build, read_outputs, story_definitions, write_articles
 
 
 @pytest.fixture(scope="module")
@@ -173,39 +151,26 @@ def test_the_scale_out_modules_do_not_load_geopandas() -> None:
 
 
 def test_build_with_two_jobs_writes_the_same_layers_and_page(folder: Path, tmp_path: Path) -> None:
-    import shutil
-
-    repo = Path(__file__).resolve().parents[1]
-    outputs = {}
+    built = {}
     for jobs in ("1", "2"):
-        layers, site = tmp_path / jobs / "layers", tmp_path / jobs / "site"
-        shutil.copytree(repo / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
-        args = ["build", "--seeds", str(folder), "--layers", str(layers), "--site", str(site)]
-        assert main([*args, "--tiles", "none", "--jobs", jobs]) == 0
-        outputs[jobs] = [
-            p.read_bytes() for p in (*sorted(layers.glob("*.geojson")), site / "index.html")
-        ]
-    assert outputs["2"] == outputs["1"]
-    assert len(outputs["1"]) == 4
+        story_definitions(tmp_path / jobs / "layers")
+        assert build(tmp_path / jobs, "--seeds", str(folder), "--jobs", jobs) == 0
+        built[jobs] = read_outputs(tmp_path / jobs)
+    assert built["2"] == built["1"]
 
 
 def test_a_build_from_a_store_heads_articles_like_a_direct_build(tmp_path: Path) -> None:
     """Headlines, dates and outlets come from the article texts, which stores do not keep."""
-    import shutil
-
-    repo = Path(__file__).resolve().parents[1]
     pages = {}
     for way in ("direct", "m.jsonl", "m.parquet"):
-        layers, site = tmp_path / way / "layers", tmp_path / way / "site"
-        shutil.copytree(repo / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
-        source = ["--seeds", str(repo / "seeds")]
+        story_definitions(tmp_path / way / "layers")
+        source = ["--seeds", str(REPO / "seeds")]
         if way != "direct":
             store = tmp_path / "stores" / way
-            assert main(["geoparse", str(repo / "seeds"), "--out", str(store)]) == 0
+            assert main(["geoparse", str(REPO / "seeds"), "--out", str(store)]) == 0
             source = ["--mentions", str(store)]
-        args = ["build", *source, "--layers", str(layers), "--site", str(site), "--tiles", "none"]
-        assert main(args) == 0
-        pages[way] = (site / "index.html").read_text(encoding="utf-8")
+        assert build(tmp_path / way, *source) == 0
+        pages[way] = (tmp_path / way / "site" / "index.html").read_text(encoding="utf-8")
     assert pages["m.jsonl"] == pages["direct"] == pages["m.parquet"]
     assert "August 20, 2024" in pages["direct"] or "2024-08-20" in pages["direct"]
 

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from geo.cli import main
-
-REPO = Path(__file__).resolve().parents[1]
+from .helpers import REPO
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("seeds-build")
-    shutil.copytree(REPO / "layers", root / "layers", ignore=shutil.ignore_patterns("*.geojson"))
-    code = main(["build", "--seeds", str(REPO / "seeds"), "--layers", str(root / "layers"),
-                 "--site", str(root / "site")])  # fmt: skip
-    assert code == 0
-    return root
+@pytest.fixture
+def built(seeds_build: Path) -> Path:
+    return seeds_build
 
 
 def features(path: Path) -> list[dict]:

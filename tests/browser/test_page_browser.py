@@ -7,19 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from geo.page import Story, render_page, write_page
+from geo.page import render_page, write_page
 
-from ..page_fixture import story
+from ..page_fixture import fixture_story
 from .conftest import PageSession, box
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page_file(tmp_path: Path) -> Path:
-    articles, passages, places, corridors, conflicts = story()
-    page = render_page(Story(places, corridors, conflicts, articles, passages))
-    return write_page(page, tmp_path)
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture story's page, rendered once: the tests read it, none changes it."""
+    return write_page(render_page(fixture_story()), tmp_path_factory.mktemp("page"))
 
 
 @pytest.fixture
@@ -152,9 +151,10 @@ def test_a_375_px_screen_shows_map_and_panel(browser, page_file: Path) -> None:
 
 
 def test_search_finds_a_place_by_any_spelling_the_articles_use(browser, tmp_path: Path) -> None:
-    articles, passages, places, corridors, conflicts = story()
+    story = fixture_story()
+    places = story.places
     places.loc[places["name"] == "Baku", "name"] = "Bakı"  # the gazetteer's spelling
-    html = render_page(Story(places, corridors, conflicts, articles, passages))
+    html = render_page(story)
     page_file = write_page(html, tmp_path)
     session = PageSession(browser, page_file)
     try:
@@ -171,12 +171,12 @@ def test_search_finds_a_place_by_any_spelling_the_articles_use(browser, tmp_path
 
 def test_hostile_names_in_tooltips_are_text(browser, tmp_path: Path) -> None:
     """Leaflet writes string tooltips as HTML; names from YAML or a gazetteer must not run."""
-    articles, passages, places, corridors, conflicts = story()
+    story = fixture_story()
     hostile = '<img src=x onerror="window.__pwned = 3">'
-    places.loc[places["name"] == "Baku", "name"] = hostile
-    corridors.loc[0, "name"] = hostile
-    conflicts.loc[0, "name"] = hostile
-    html = render_page(Story(places, corridors, conflicts, articles, passages))
+    story.places.loc[story.places["name"] == "Baku", "name"] = hostile
+    story.corridors.loc[0, "name"] = hostile
+    story.conflicts.loc[0, "name"] = hostile
+    html = render_page(story)
     page_file = write_page(html, tmp_path)
     session = PageSession(browser, page_file)
     try:

@@ -6,35 +6,27 @@ work from the one file. Screenshots of each state go to test-artifacts/.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from geo.cli import main
-from geo.page import Story, render_page, write_page
+from geo.page import render_page, write_page
 
-from ..page_fixture import story
+from ..page_fixture import fixture_story
 from .conftest import PageSession, box
 
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.sync_api import FloatRect
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def seeds_page(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("seeds-page")
-    layers = out / "layers"
-    shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
-    code = main(["build", "--seeds", str(REPO / "seeds"), "--layers", str(layers),
-                 "--site", str(out / "site")])  # fmt: skip
-    assert code == 0
-    return out / "site" / "index.html"
+def seeds_page(seeds_build: Path) -> Path:
+    return seeds_build / "site" / "index.html"
 
 
 @pytest.fixture
@@ -183,6 +175,7 @@ def test_the_panel_heads_articles_with_headlines_dates_and_bylines(seeds: PageSe
     seeds.screenshot("story-panel-headlines.png")
 
 
+@pytest.mark.slow  # every chapter's flight, waited for: ~5 s
 def test_next_and_the_arrow_keys_step_through_chapters(seeds: PageSession) -> None:
     page = seeds.page
     before = page.evaluate("window.storymap.map.getBounds().toBBoxString()")
@@ -259,6 +252,7 @@ def test_a_dated_passage_on_the_timeline_takes_the_map_there(seeds: PageSession)
     assert in_view == [True, True]  # the cities the passage names
 
 
+@pytest.mark.slow  # two pages and their flights: ~5 s
 def test_a_copied_link_reopens_the_same_chapter_place_and_period(browser, seeds_page) -> None:
     first = PageSession(browser, seeds_page)
     try:
@@ -291,6 +285,7 @@ def test_a_copied_link_reopens_the_same_chapter_place_and_period(browser, seeds_
         second.close()
 
 
+@pytest.mark.slow  # every popup opened in turn: ~7 s
 def test_on_a_375_px_screen_popups_stay_inside_and_nothing_overlaps(browser, seeds_page) -> None:
     phone = PageSession(browser, seeds_page, width=375, height=812)
     try:
@@ -362,10 +357,9 @@ def test_print_shows_map_legend_and_the_current_chapter(seeds: PageSession) -> N
 
 
 def test_empty_layers_and_absent_kinds_are_not_offered(browser, tmp_path: Path) -> None:
-    articles, passages, places, corridors, conflicts = story()
-    page_file = write_page(
-        render_page(Story(places, corridors.iloc[0:0], conflicts, articles, passages)), tmp_path
-    )
+    story = fixture_story()
+    story = dataclasses.replace(story, corridors=story.corridors.iloc[0:0])
+    page_file = write_page(render_page(story), tmp_path)
     session = PageSession(browser, page_file)
     try:
         page = session.page
@@ -379,10 +373,7 @@ def test_empty_layers_and_absent_kinds_are_not_offered(browser, tmp_path: Path) 
 
 
 def test_online_tiles_that_fail_fall_back_to_the_offline_map(browser, tmp_path: Path) -> None:
-    articles, passages, places, corridors, conflicts = story()
-    page_file = write_page(
-        render_page(Story(places, corridors, conflicts, articles, passages)), tmp_path
-    )
+    page_file = write_page(render_page(fixture_story()), tmp_path)
     session = PageSession(browser, page_file)
     try:
         page = session.page

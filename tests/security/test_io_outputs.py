@@ -23,10 +23,9 @@ import pytest
 import geo.atomic
 from geo.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
+from ..helpers import build, read_outputs, story_definitions
+
 ARTICLE = "Leaders met in Baku on Monday and flew on to Moscow.\n"
-OUTPUTS = ("layers/places.geojson", "layers/corridors.geojson", "layers/conflicts.geojson",
-           "site/index.html")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +33,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("built")
     (root / "seeds").mkdir()
     (root / "seeds" / "talks.txt").write_text(ARTICLE, encoding="utf-8")
-    shutil.copytree(REPO / "layers", root / "layers", ignore=shutil.ignore_patterns("*.geojson"))
-    assert _build(root) == 0
+    story_definitions(root / "layers")
+    assert build(root) == 0
     return root
 
 
@@ -44,11 +43,6 @@ def project(built: Path, tmp_path: Path) -> Path:
     """A copy of a built project (so each test may break it)."""
     shutil.copytree(built, tmp_path / "p", symlinks=True)
     return tmp_path / "p"
-
-
-def _build(root: Path, *extra: str) -> int:
-    return main(["build", "--seeds", str(root / "seeds"), "--layers", str(root / "layers"),
-                 "--site", str(root / "site"), "--tiles", "none", *extra])  # fmt: skip
 
 
 def _export(root: Path, *args: str) -> int:
@@ -60,10 +54,6 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
     lines = [line for line in err.splitlines() if line.startswith("storymap: error: ")]
     assert len(lines) == 1 and "Traceback" not in err, err
     return lines[0]
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {name: (root / name).read_bytes() for name in OUTPUTS}
 
 
 def _leftovers(root: Path) -> list[str]:
@@ -145,11 +135,11 @@ def test_site_or_layers_pointing_at_a_file_is_one_line(
 ) -> None:
     target = project / f"{option}-file"
     target.write_text("not a folder", encoding="utf-8")
-    before = _snapshot(project)
+    before = read_outputs(project)
     args = ["build", "--seeds", str(project / "seeds"), "--tiles", "none"]
     assert main([*args, f"--{option}", str(target)]) == 2
     assert f"{target}: is not a folder" in _one_error_line(capsys)
-    assert _snapshot(project) == before
+    assert read_outputs(project) == before
 
 
 @pytest.mark.parametrize(
@@ -165,7 +155,7 @@ def test_full_disk_or_read_only_folder_mid_build_changes_nothing(
 ) -> None:
     """The third output fails to write: the first two were staged, and must not appear."""
     (project / "seeds" / "more.txt").write_text("A summit in Tbilisi.\n", encoding="utf-8")
-    before = _snapshot(project)
+    before = read_outputs(project)
     real, calls = geo.atomic.write_bytes, []
 
     def failing(path: Path | str, data: bytes) -> None:
@@ -175,10 +165,10 @@ def test_full_disk_or_read_only_folder_mid_build_changes_nothing(
         real(path, data)
 
     monkeypatch.setattr(geo.atomic, "write_bytes", failing)
-    assert _build(project) == 2
+    assert build(project) == 2
     line = _one_error_line(capsys)
     assert "conflicts.geojson: cannot be written" in line and reason in line
-    assert _snapshot(project) == before
+    assert read_outputs(project) == before
     assert _leftovers(project) == []
 
 
@@ -186,14 +176,14 @@ def test_full_disk_or_read_only_folder_mid_build_changes_nothing(
 def test_read_only_site_folder_is_one_line(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = _snapshot(project)
+    before = read_outputs(project)
     (project / "site").chmod(0o555)
     try:
-        assert _build(project) == 2
+        assert build(project) == 2
     finally:
         (project / "site").chmod(0o755)
     assert "Permission denied" in _one_error_line(capsys)
-    assert _snapshot(project) == before
+    assert read_outputs(project) == before
 
 
 def test_an_output_that_is_a_symlink_or_fifo_is_refused_before_anything_is_written(
@@ -204,14 +194,14 @@ def test_an_output_that_is_a_symlink_or_fifo_is_refused_before_anything_is_writt
     (project / "site" / "index.html").unlink()
     (project / "site" / "index.html").symlink_to(outside)
     places = (project / "layers" / "places.geojson").read_bytes()
-    assert _build(project) == 2
+    assert build(project) == 2
     assert "index.html: is a symbolic link" in _one_error_line(capsys)
     assert outside.read_text(encoding="utf-8") == "precious"
     assert (project / "layers" / "places.geojson").read_bytes() == places
     (project / "site" / "index.html").unlink()
     (project / "layers" / "corridors.geojson").unlink()
     os.mkfifo(project / "layers" / "corridors.geojson")
-    assert _build(project) == 2
+    assert build(project) == 2
     assert "corridors.geojson: is a FIFO" in _one_error_line(capsys)
 
 

@@ -101,6 +101,7 @@ def test_symlink_inside_the_folder_is_followed_and_dangling_one_named(seeds: Pat
     ]
 
 
+@pytest.mark.slow  # two builds in subprocesses: ~6 s
 def test_build_does_not_publish_a_file_linked_from_outside(seeds: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("The root password of Berlin is hunter2.\n", encoding="utf-8")

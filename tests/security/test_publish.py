@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,9 +24,8 @@ import pytest
 from geo import publish
 from geo.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
-NAMES = ("layers/places.geojson", "layers/corridors.geojson", "layers/conflicts.geojson",
-         "site/index.html")  # fmt: skip
+from ..helpers import OUTPUTS as NAMES
+from ..helpers import read_outputs, story_definitions
 
 # A publisher in a subprocess: publishes generations of the four files, each file
 # starting with "<tag> <generation>"; argv: root, tag, generations, kill_after_renames,
@@ -112,6 +110,7 @@ def test_killed_while_staging_the_old_outputs_stand_and_temps_are_cleaned(
     assert _leftovers(old) == []  # …are gone after the next run
 
 
+@pytest.mark.slow  # 12 kills after random waits: ~5 s
 def test_killed_at_random_moments_outputs_are_never_mixed(old: Path) -> None:
     rng = random.Random(9)
     for attempt in range(12):
@@ -204,8 +203,7 @@ def project(tmp_path: Path) -> Path:
     for story, text in ARTICLES.items():
         (tmp_path / f"seeds-{story}").mkdir()
         (tmp_path / f"seeds-{story}" / f"{story}.txt").write_text(text, encoding="utf-8")
-    definitions_only = shutil.ignore_patterns("*.geojson")
-    shutil.copytree(REPO / "layers", tmp_path / "layers", ignore=definitions_only)
+    story_definitions(tmp_path / "layers")
     return tmp_path
 
 
@@ -247,7 +245,7 @@ def test_a_layer_that_fails_validation_writes_nothing(
     import geo.layers
 
     assert main(_build_args(project, "a")) == 0
-    before = {name: (project / name).read_bytes() for name in NAMES}
+    before = read_outputs(project)
     real = geo.layers.build_story_layers
 
     def off_the_globe(*args, **kwargs):
@@ -260,7 +258,7 @@ def test_a_layer_that_fails_validation_writes_nothing(
     assert main(_build_args(project, "b")) == 2
     err = capsys.readouterr().err
     assert "conflicts.geojson" in err and "outside longitude/latitude" in err
-    assert {name: (project / name).read_bytes() for name in NAMES} == before
+    assert read_outputs(project) == before
 
 
 @pytest.mark.slow

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from geo.cli import main
-from geo.page import Story, render_page
+from geo.page import render_page
 
-from ..page_fixture import story
+from ..helpers import build, story_definitions
+from ..page_fixture import fixture_story
 
-REPO = Path(__file__).resolve().parents[2]
 PAYLOADS = (
     "{{ 7*7 }}",
     "{{ lipsum.__globals__['os'].popen('echo PWNED-BY-ARTICLE').read() }}",
@@ -48,9 +46,7 @@ def test_template_syntax_in_an_article_is_shown_literally(tmp_path: Path, payloa
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a.txt").write_text(f"Talks in Paris {payload} continued in Berlin.\n", "utf-8")
-    code = main(["build", "--seeds", str(seeds), "--layers", str(tmp_path / "layers"),
-                 "--site", str(tmp_path / "site"), "--tiles", "none"])  # fmt: skip
-    assert code == 0
+    assert build(tmp_path) == 0
     html = (tmp_path / "site" / "index.html").read_text("utf-8")
     data = _page_data(html)
     assert any(payload in text for text in _texts(data["articles"]))
@@ -65,15 +61,12 @@ def test_template_syntax_in_file_names_and_layer_yaml_is_data(tmp_path: Path) ->
     (seeds / "{{ 7*7 }} {% raw %}.txt").write_text(  # names the zone: the page shows it
         "Leaders met in Baku and Moscow to talk about Karabakh.\n", "utf-8"
     )
-    layers = tmp_path / "layers"
-    shutil.copytree(REPO / "layers", layers, ignore=shutil.ignore_patterns("*.geojson"))
+    layers = story_definitions(tmp_path / "layers")
     zone = layers / "conflicts" / "nagorno-karabakh.yaml"
     definition = yaml.safe_load(zone.read_text("utf-8"))
     definition["description"] = "{{ 6*7 }} {# " + definition["description"]
     zone.write_text(yaml.safe_dump(definition, allow_unicode=True), "utf-8")
-    code = main(["build", "--seeds", str(seeds), "--layers", str(layers),
-                 "--site", str(tmp_path / "site"), "--tiles", "none"])  # fmt: skip
-    assert code == 0
+    assert build(tmp_path) == 0
     data = _page_data((tmp_path / "site" / "index.html").read_text("utf-8"))
     assert [a["id"] for a in data["articles"]] == ["{{ 7*7 }} {% raw %}"]
     descriptions = [f["properties"]["description"] for f in data["layers"]["conflicts"]["features"]]
@@ -81,10 +74,9 @@ def test_template_syntax_in_file_names_and_layer_yaml_is_data(tmp_path: Path) ->
 
 
 def test_template_syntax_in_gazetteer_names_and_the_title_is_data() -> None:
-    articles, passages, places, corridors, conflicts = story()
-    places.loc[0, "name"] = "{{ 7*7 }}{% if 1 %}X{% endif %}"
-    html = render_page(Story(places, corridors, conflicts, articles, passages),
-                       title="Story {{ 7*7 }} </title><script>alert(1)</script>")  # fmt: skip
+    story = fixture_story()
+    story.places.loc[0, "name"] = "{{ 7*7 }}{% if 1 %}X{% endif %}"
+    html = render_page(story, title="Story {{ 7*7 }} </title><script>alert(1)</script>")
     names = [f["properties"]["name"] for f in _page_data(html)["layers"]["places"]["features"]]
     assert "{{ 7*7 }}{% if 1 %}X{% endif %}" in names
     assert "<title>Story {{ 7*7 }} &lt;/title&gt;&lt;script&gt;" in html
