@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,6 +27,9 @@ from geo.frames import PASSAGES, read_geojson, to_feature_collection, with_quote
 from geo.layers import LAYER_NAMES
 
 FORMATS = ("geojson", "gpkg", "parquet", "csv")
+# GDAL stamps a GeoPackage with the time of writing; a fixed stamp makes the same layers
+# give the same bytes, like every other output.
+GPKG_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
               ".parquet": "parquet", ".geoparquet": "parquet", ".csv": "csv"}  # fmt: skip
 
@@ -152,8 +157,9 @@ def _merged_collection(frames: dict[str, gpd.GeoDataFrame]) -> dict:
 def _write_table(frames: dict[str, gpd.GeoDataFrame], fmt: str, path: Path) -> None:
     """GeoPackage (a table per layer), GeoParquet or CSV (one table, a ``layer`` column)."""
     if fmt == "gpkg":
-        for name, frame in frames.items():
-            flat(frame).to_file(path, layer=name, driver="GPKG")
+        with _gdal_option("OGR_CURRENT_DATE", GPKG_TIMESTAMP):
+            for name, frame in frames.items():
+                flat(frame).to_file(path, layer=name, driver="GPKG")
         return
     merged = pd.concat(
         [flat(frame).assign(layer=name) for name, frame in frames.items()],
@@ -175,3 +181,16 @@ def _csv_table(merged: gpd.GeoDataFrame) -> pd.DataFrame:
     table.loc[~points, ["lat", "lon"]] = None
     table["wkt"] = merged.geometry.to_wkt()
     return table
+
+
+@contextmanager
+def _gdal_option(name: str, value: str) -> Iterator[None]:
+    """A GDAL configuration option set while the block runs, then put back as it was."""
+    import pyogrio
+
+    before = pyogrio.get_gdal_config_option(name)
+    pyogrio.set_gdal_config_options({name: value})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({name: before})
