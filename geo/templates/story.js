@@ -242,20 +242,31 @@ function storyMap(map, data) {
     if (article.date) out.date = article.date;
     return out;
   }
+  // What the reader sees: the layers switched on, the features inside the chosen period,
+  // and, like the layer files, each quoted passage once in a "passages" member.
   function visibleFeatures() {
-    var features = [];
+    var features = [], quoted = {}, passages = [];
     ["places", "corridors", "conflicts"].forEach(function (layerName) {
       if (!map.hasLayer(groups[layerOf[layerName]])) return;
       (data.layers[layerName].features || []).forEach(function (feature) {
+        var item = byKey[feature.properties._key];
+        if (item && !item.inPeriod) return;
         var props = {};
         // Keys starting with "_" are the page's own (key, review lines), not the layer's.
         Object.keys(feature.properties).forEach(function (k) { if (k.charAt(0) !== "_") props[k] = feature.properties[k]; });
         if (props.mentions) props.mentions = props.mentions.map(exportedMention);
+        (props.mentions || []).forEach(function (m) {
+          var id = m.article + "\u0000" + m.passage, found = passageOf[id];
+          if (!found || quoted[id]) return;
+          quoted[id] = true;
+          passages.push({ article: m.article, index: found.index, start: found.start, end: found.end, text: found.text });
+        });
         props.layer = layerName;
         features.push({ type: "Feature", properties: props, geometry: feature.geometry });
       });
     });
-    return { type: "FeatureCollection", features: features };
+    passages.sort(function (a, b) { return a.article < b.article ? -1 : a.article > b.article ? 1 : a.index - b.index; });
+    return { type: "FeatureCollection", features: features, passages: passages };
   }
   var exporter = L.control({ position: "topright" });
   exporter.onAdd = function () {

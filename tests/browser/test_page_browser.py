@@ -117,6 +117,13 @@ def test_export_downloads_exactly_the_visible_features(session: PageSession) -> 
     for feature in data["features"]:
         assert feature["geometry"]["type"] in ("Point", "Polygon")
         assert "_key" not in feature["properties"]
+    # Sourced like the layer files: every mention's passage is quoted once, beside them.
+    quoted = {(p["article"], p["index"]): p for p in data["passages"]}
+    mentions = [m for f in data["features"] for m in f["properties"].get("mentions") or []]
+    assert mentions and len(quoted) == len(data["passages"])
+    for m in mentions:
+        passage = quoted[(m["article"], m["passage"])]
+        assert passage["text"][m["start"] - passage["start"] :].startswith(m["text"])
 
 
 def test_hostile_article_text_is_shown_not_run(session: PageSession) -> None:

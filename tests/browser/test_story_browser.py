@@ -172,6 +172,11 @@ def test_the_panel_heads_articles_with_headlines_dates_and_bylines(seeds: PageSe
              if m["article"] == "001_f280eb33a990aed2"]  # fmt: skip
     assert dated and all(m["date"] == "2024-08-20" for m in dated)
     assert all(m["headline"].startswith("Russian President Putin visits") for m in dated)
+    everything = len(exported["features"])
+    page.evaluate("window.storymap.setPeriod(2024 * 12 + 7, 2024 * 12 + 7)")  # August 2024
+    august = page.evaluate("window.storymapExport()")
+    assert 0 < len(august["features"]) < everything  # what the slider hides is not exported
+    assert "Beslan" not in json.dumps(august)  # the 2004 siege lies outside the period
     seeds.screenshot("story-panel-headlines.png")
 
 
