@@ -29,11 +29,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from geo.gazetteer import Gazetteer, normalize
-from geo.model import Article, Mention
+from geo.layer_schema import first_problem, read_yaml
+from geo.model import Article, LayerError, Mention
 
 FILE_NAME = "corrections.yaml"
 # Characters PyYAML refuses in a document or reads as line breaks, even inside quotes
@@ -128,20 +128,44 @@ def _quoted(text: str) -> str:
 
 
 def load_corrections(path: Path) -> list[Correction]:
-    """The corrections of ``path``; none when the file does not exist."""
+    """The corrections of ``path``; none when the file does not exist.
+
+    Read like the layer definitions (size-, alias- and depth-bounded YAML, errors with a
+    line number). An empty ``corrections:`` is no corrections, and lines pasted from the
+    page without that heading (a bare list) are read as the list.
+    """
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        reason = str(error).splitlines()[0]
-        raise CorrectionError(f"{path}: cannot be read as YAML ({reason})") from None
+        data = read_yaml(path)
+    except LayerError as error:
+        raise CorrectionError(str(error)) from None
+    if isinstance(data, list):
+        data = {"corrections": data}
+    elif isinstance(data, dict) and data.get("corrections") is None:
+        data = {**data, "corrections": []}
     try:
-        return CorrectionsFile.model_validate(data or {}).corrections
+        corrections = CorrectionsFile.model_validate(data or {}).corrections
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "file"
-        raise CorrectionError(f"{path}: {where}: {first['msg']}") from None
+        problem = first_problem(error, Correction.model_fields)
+        raise CorrectionError(f"{path}: {problem}") from None
+    _refuse_contradictions(path, corrections)
+    return corrections
+
+
+def _refuse_contradictions(path: Path, corrections: Sequence[Correction]) -> None:
+    """Two entries for the same name in the same articles that say different things: the
+    build cannot know which one the reviewer meant."""
+    seen: dict[tuple[str, str | None], int] = {}
+    for number, correction in enumerate(corrections):
+        key = (normalize(correction.name), correction.article)
+        if key in seen and corrections[seen[key]] != correction:
+            where = f"in {correction.article}" if correction.article else "in every article"
+            raise CorrectionError(
+                f"{path}: corrections[{seen[key]}] and corrections[{number}] both correct "
+                f"{correction.name!r} {where}, differently; keep one"
+            )
+        seen.setdefault(key, number)
 
 
 def apply_corrections(

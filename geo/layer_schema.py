@@ -12,7 +12,9 @@ Lists are lists: ``aliases: Baku`` is refused with a hint, not read as B, a, k, 
 from __future__ import annotations
 
 import datetime
+import difflib
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -251,7 +253,7 @@ def parse_definition(path: Path, data: Any) -> Definition:
     try:
         return _MODELS[kind].model_validate(data)  # type: ignore[return-value]
     except ValidationError as error:
-        raise LayerError(path, _first_problem(error)) from None
+        raise LayerError(path, first_problem(error, _MODELS[kind].model_fields)) from None
 
 
 def load_definition(path: Path) -> Definition:
@@ -259,15 +261,26 @@ def load_definition(path: Path) -> Definition:
     return parse_definition(path, read_yaml(path))
 
 
-def _first_problem(error: ValidationError) -> str:
-    problems = error.errors(include_url=False)
+def first_problem(error: ValidationError, fields: Iterable[str] = ()) -> str:
+    """The problem to fix first, in one line. A misspelt field ("nam:", "centre:") is named
+    before the field it left missing, with the known field it looks like."""
+    problems = sorted(error.errors(include_url=False), key=lambda p: p["type"] != "extra_forbidden")
     first = problems[0]
     field = _field_path(first["loc"])
     reason = first["msg"].removeprefix("Value error, ")
-    if first["type"] not in ("missing", "value_error") and "input" in first:
+    if first["type"] == "extra_forbidden":
+        reason = "is not a known field" + _did_you_mean(first, problems, fields)
+    elif first["type"] not in ("missing", "value_error") and "input" in first:
         reason += f" (got {_shown(first['input'])})"
     more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
     return f"{field}: {reason}{more}" if field else f"{reason}{more}"
+
+
+def _did_you_mean(extra: Any, problems: list[Any], fields: Iterable[str]) -> str:
+    """A known or missing field spelt like the unknown one: "nam" → "name"."""
+    missing = [str(p["loc"][-1]) for p in problems if p["type"] == "missing" and p["loc"]]
+    close = difflib.get_close_matches(str(extra["loc"][-1]), [*missing, *fields], n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:

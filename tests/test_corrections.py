@@ -28,7 +28,9 @@ def write(path: Path, text: str) -> Path:
 
 def test_bad_files_give_one_line_naming_the_field(tmp_path: Path) -> None:
     bad = write(tmp_path / "corrections.yaml", "corrections:\n  - name: Paris\n    lat: 1\n")
-    with pytest.raises(CorrectionError, match=r"corrections\.yaml: corrections\.0: .*lat and lon"):
+    with pytest.raises(
+        CorrectionError, match=r"corrections\.yaml: corrections\[0\]: .*lat and lon"
+    ):
         load_corrections(bad)
     both = write(
         tmp_path / "c2.yaml",
@@ -37,6 +39,34 @@ def test_bad_files_give_one_line_naming_the_field(tmp_path: Path) -> None:
     with pytest.raises(CorrectionError, match="exactly one"):
         load_corrections(both)
     assert load_corrections(tmp_path / "missing.yaml") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("corrections:\n  - nam: Paris\n    reject: true\n",
+         "corrections[0].nam: is not a known field (did you mean name?)"),
+        ("corrections:\n  - {name: Kalam, reject: true}\n  - {name: kalam, lat: 35, lon: 72}\n",
+         "corrections[0] and corrections[1] both correct 'kalam' in every article, differently"),
+        ("corrections:\n\t- name: Paris\n", "is not valid YAML (line 2)"),
+        ("a: &x [1]\nb: *x\n", "aliases (*name) are not allowed"),
+    ],
+)  # fmt: skip
+def test_a_reviewer_s_mistake_is_named_with_its_place(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = write(tmp_path / "corrections.yaml", content)
+    with pytest.raises(CorrectionError) as caught:
+        load_corrections(path)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_empty_list_and_lines_pasted_without_the_heading_are_read(tmp_path: Path) -> None:
+    assert load_corrections(write(tmp_path / "empty.yaml", "corrections:\n")) == []
+    pasted = write(tmp_path / "pasted.yaml", '  - {name: "Paris", reject: true}\n')
+    assert [c.name for c in load_corrections(pasted)] == ["Paris"]
+    same_twice = write(tmp_path / "twice.yaml", "- {name: Lyon, reject: true}\n" * 2)
+    assert len(load_corrections(same_twice)) == 2  # a repeat says nothing new: allowed
 
 
 def test_pin_reject_and_coordinates(tmp_path: Path, gazetteer: Gazetteer) -> None:
@@ -125,4 +155,4 @@ def test_build_applies_corrections_and_rebuilds(tmp_path: Path, capsys) -> None:
     assert paris["geometry"]["coordinates"] == [-95.55, 33.66]
     write(layers / "corrections.yaml", "corrections:\n  - {name: Paris, lat: 100, lon: 0}\n")
     assert main(args) == 2
-    assert "corrections.yaml: corrections.0.lat" in capsys.readouterr().err
+    assert "corrections.yaml: corrections[0].lat" in capsys.readouterr().err
