@@ -47,12 +47,25 @@ def find_article_files(
             consider(path, _not_an_article(path, follow=True))  # named by the user: followed
             continue
         for child in sorted(path.iterdir()):
-            if child.suffix.lower() not in SUFFIXES or child.name.startswith("."):
+            if child.name.startswith("."):
                 continue
-            if child.is_dir():
-                continue  # a sub-folder named like an article: folders are not searched
-            consider(child, _not_an_article(child, follow=follow_symlinks, folder=path))
+            if child.is_dir() and not child.is_symlink():
+                if _holds_articles(child):  # said, so that no article is dropped silently
+                    consider(child, "is a sub-folder with articles; folders are not searched "
+                             "(name it as an input of its own)")  # fmt: skip
+                continue
+            if child.suffix.lower() in SUFFIXES:
+                consider(child, _not_an_article(child, follow=follow_symlinks, folder=path))
     return found, skipped
+
+
+def _holds_articles(folder: Path) -> bool:
+    try:
+        return any(
+            c.suffix.lower() in SUFFIXES and not c.name.startswith(".") for c in folder.iterdir()
+        )
+    except OSError:
+        return False
 
 
 def _not_an_article(path: Path, *, follow: bool, folder: Path | None = None) -> str | None:

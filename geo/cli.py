@@ -22,6 +22,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geo import __version__
+from geo.model import counted
+
 if TYPE_CHECKING:  # pragma: no cover
     from geo.evaluate import GoldDocument
     from geo.gazetteer import Gazetteer
@@ -41,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="storymap",
         description="Turn news articles into an interactive, sourced map story.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_build_parser, _geoparse_parser, _gazetteer_parser, _export_parser,
                 _evaluate_parser):  # fmt: skip
@@ -237,8 +241,9 @@ def _build(args: argparse.Namespace) -> int:
     layers = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}
     page = _publish_build(layers, html, args.layers, args.site)
     print(
-        f"{len(articles)} articles, {len(mentions)} mentions, {len(places)} places, "
-        f"{len(story['corridors'])} corridors, {len(story['conflicts'])} conflicts",
+        f"{counted(len(articles), 'article')}, {counted(len(mentions), 'mention')}, "
+        f"{counted(len(places), 'place')}, {counted(len(story['corridors']), 'corridor')}, "
+        f"{counted(len(story['conflicts']), 'conflict')}",
         file=sys.stderr,
     )
     print(f"wrote {args.layers}/{{places,corridors,conflicts}}.geojson and {page}", file=sys.stderr)
@@ -335,7 +340,7 @@ def _geoparse(args: argparse.Namespace) -> int:
             record = {"id": article.id, "mentions": [mention_record(m) for m in mentions]}
             print(json.dumps(record, ensure_ascii=False, sort_keys=False), flush=True)
             continue
-        print(f"{article.id}: {len(mentions)} mentions")
+        print(f"{article.id}: {counted(len(mentions), 'mention')}")
         for m in mentions:
             print(
                 f"  {m.start:>6}-{m.end:<6} {m.text!r:32} → {m.name} "
@@ -398,7 +403,8 @@ def _geoparse_to_store(args: argparse.Namespace) -> int:
         print(f"storymap: skipped {skipped}", file=sys.stderr)
     _require_readable(summary.articles, args.paths)
     print(
-        f"{summary.articles} articles, {summary.mentions} mentions: wrote {args.out}",
+        f"{counted(summary.articles, 'article')}, {counted(summary.mentions, 'mention')}: "
+        f"wrote {args.out}",
         file=sys.stderr,
     )
     return EXIT_SKIPPED if refused or summary.errors else EXIT_OK

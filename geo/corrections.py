@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from geo.gazetteer import Gazetteer, normalize
 from geo.layer_schema import first_problem, read_yaml
-from geo.model import Article, LayerError, Mention
+from geo.model import Article, LayerError, Mention, counted
 
 FILE_NAME = "corrections.yaml"
 # Characters PyYAML refuses in a document or reads as line breaks, even inside quotes
@@ -85,7 +85,10 @@ class CorrectionReport:
     unmatched: list[Correction] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"correction used ({count} mentions): {_describe(c)}" for c, count in self.used]
+        out = [
+            f"correction used ({counted(count, 'mention')}): {_describe(c)}"
+            for c, count in self.used
+        ]
         out += [f"correction matched nothing: {_describe(c)}" for c in self.unmatched]
         return out
 

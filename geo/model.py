@@ -105,6 +105,11 @@ class Quote:
         }
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 article``, ``2 articles``: for messages a reader reads."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class LayerError(Exception):
     """A story definition or layer that cannot be built; names the file, field and reason."""
 

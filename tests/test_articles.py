@@ -67,3 +67,18 @@ def test_same_stem_in_two_folders_is_reported_not_overwritten(tmp_path: Path) ->
     articles, errors = read_articles([tmp_path / "one", tmp_path / "two"], progress=False)
     assert [a.text for a in articles] == ["From one."]
     assert "same article id" in errors[0].reason
+
+
+def test_a_sub_folder_with_articles_is_named_not_dropped_silently(tmp_path: Path) -> None:
+    from geo.articles import find_article_files
+
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "talks.txt").write_text("Talks in Baku.", encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes(b"\x89PNG")
+    (tmp_path / "top.txt").write_text("Talks in Moscow.", encoding="utf-8")
+    found, skipped = find_article_files([tmp_path])
+    assert found == [tmp_path / "top.txt"]
+    assert [(e.path, "sub-folder with articles" in str(e)) for e in skipped] == [
+        (tmp_path / "2024", True)
+    ]

@@ -149,7 +149,7 @@ def test_build_applies_corrections_and_rebuilds(tmp_path: Path, capsys) -> None:
     write(layers / "corrections.yaml", "corrections:\n  - {name: Paris, lat: 33.66, lon: -95.55}\n")
     capsys.readouterr()
     assert main(args) == 0
-    assert "correction used (1 mentions)" in capsys.readouterr().err
+    assert "correction used (1 mention)" in capsys.readouterr().err
     places = json.loads((layers / "places.geojson").read_text())
     paris = next(f for f in places["features"] if f["properties"]["name"] == "Paris")
     assert paris["geometry"]["coordinates"] == [-95.55, 33.66]
