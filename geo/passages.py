@@ -145,7 +145,7 @@ def _entity(match: re.Match[str]) -> str:
     character = html.unescape(match.group())
     if len(character) != 1:  # unknown, or more than one character: not worth quoting
         character = " "
-    return character.ljust(len(match.group()))
+    return character.rjust(len(match.group()))  # "Karachi&rsquo;s": the blanks come first
 
 
 def split_passages(article: Article) -> list[Passage]:

@@ -304,8 +304,15 @@ function storyMap(map, data) {
     article.passages.forEach(function (p) { passageOf[article.id + "\u0000" + p.index] = p; });
   });
 
+  // An HTML page's passages keep blanks where its markup was (offsets stay those of the
+  // file): shown as the page itself would show them, without a gap before punctuation.
+  function shown(text) {
+    return text.replace(/\s{2,}(?=[.,;:!?)\]\u2019\u201d\u00bb'"])/g, "").replace(/\s+/g, " ");
+  }
+
   function quote(mention) {
     var block = el("blockquote");
+    block.dataset.passage = mention.article + "\u0000" + mention.passage;
     var found = passageOf[mention.article + "\u0000" + mention.passage];
     var passage = found ? found.text : mention.text;
     var at = found ? mention.start - found.start : 0;
@@ -315,11 +322,11 @@ function storyMap(map, data) {
       end = at + mention.text.length;
     }
     if (at >= 0) {
-      block.appendChild(document.createTextNode(passage.slice(0, at)));
+      block.appendChild(document.createTextNode(shown(passage.slice(0, at))));
       block.appendChild(el("mark", null, passage.slice(at, end)));
-      block.appendChild(document.createTextNode(passage.slice(end)));
+      block.appendChild(document.createTextNode(shown(passage.slice(end))));
     } else {
-      block.textContent = passage;
+      block.textContent = shown(passage);
     }
     block.appendChild(el("cite", null, articleLabel(mention.article)));
     return block;
@@ -346,7 +353,7 @@ function storyMap(map, data) {
     box.appendChild(list);
   }
 
-  function popupContent(key) {
+  function popupContent(key, passage) {
     var item = byKey[key], layerName = item.layerName, props = item.feature.properties;
     var box = el("div", "story-popup");
     box.appendChild(el("h3", null, props.name));
@@ -386,8 +393,12 @@ function storyMap(map, data) {
     var mentions = props.mentions || [];
     if (mentions.length) {
       box.appendChild(el("strong", null, mentions.length === 1 ? "Passage" : "Passages (" + mentions.length + ")"));
-      mentions.slice(0, 50).forEach(function (m) { box.appendChild(quote(m)); });
-      if (mentions.length > 50) box.appendChild(el("p", "meta", "… and " + (mentions.length - 50) + " more"));
+      // The first 50 quotes, and the passage the reader came from wherever it falls.
+      var quoted = mentions.filter(function (m, i) {
+        return i < 50 || m.article + "\u0000" + m.passage === passage;
+      });
+      quoted.forEach(function (m) { box.appendChild(quote(m)); });
+      if (mentions.length > quoted.length) box.appendChild(el("p", "meta", "… and " + (mentions.length - quoted.length) + " more"));
     } else if (layerName !== "places") {
       box.appendChild(el("p", "meta", "Not named in these articles."));
     }
@@ -502,11 +513,11 @@ function storyMap(map, data) {
     };
   }
   var openKey = null, openPopupLayer = null;
-  function openPopup(key, latlng) {
+  function openPopup(key, latlng, passage) {
     var item = byKey[key];
     if (!item) return;
     var at = latlng || (item.layer.getLatLng ? item.layer.getLatLng() : item.layer.getBounds().getCenter());
-    var popup = L.popup(popupOptions()).setLatLng(at).setContent(popupContent(key));
+    var popup = L.popup(popupOptions()).setLatLng(at).setContent(popupContent(key, passage));
     popup.openOn(map); // closes the previous popup first
     openKey = key;
     openPopupLayer = popup;
@@ -704,13 +715,15 @@ function storyMap(map, data) {
   }
 
   // -- selecting a place ------------------------------------------------------------------
-  function select(key, open) {
+  // ``passage`` ("article\u0000index"): the passage the reader came from, shown first
+  // in the popup among the place's quotes.
+  function select(key, open, passage) {
     var item = byKey[key];
     if (!item) return;
     if (!map.hasLayer(groups[item.group])) groups[item.group].addTo(map);
     selectedKey = item.layerName === "places" ? key : null;
     touch();
-    var done = function () { if (open) openPopup(key); };
+    var done = function () { if (open) { openPopup(key, null, passage); showQuote(passage); } };
     if (item.layer.getLatLng) {
       var target = item.layer.getLatLng(), zoom = Math.max(map.getZoom(), 6);
       if (map.getCenter().distanceTo(target) < 1000 && map.getZoom() === zoom || reduceMotion) {
@@ -726,6 +739,18 @@ function storyMap(map, data) {
       map.flyToBounds(item.layer.getBounds(), fitOptions(8));
     }
     highlightPassages(key);
+  }
+
+  function showQuote(passage) {
+    if (!passage || !openPopupLayer) return;
+    var quotes = openPopupLayer.getElement().querySelectorAll("blockquote"), first = null;
+    Array.prototype.forEach.call(quotes, function (q) {
+      if (q.dataset.passage !== passage) return;
+      q.classList.add("is-current");
+      first = first || q;
+    });
+    var box = first && first.closest(".story-popup"); // the popup scrolls, never the map
+    if (box) box.scrollTop += first.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
   }
 
   function highlightPassages(key) {
@@ -787,18 +812,24 @@ function storyMap(map, data) {
       var cursor = 0;
       passage.refs.forEach(function (ref) {
         if (ref.start < cursor) return;
-        li.appendChild(document.createTextNode(passage.text.slice(cursor, ref.start)));
-        li.appendChild(el("mark", null, passage.text.slice(ref.start, ref.end)));
+        li.appendChild(document.createTextNode(shown(passage.text.slice(cursor, ref.start))));
+        var mark = el("mark", null, passage.text.slice(ref.start, ref.end));
+        mark.dataset.key = ref.key;
+        li.appendChild(mark);
         cursor = ref.end;
         (passageItems[ref.key] = passageItems[ref.key] || []).push(li);
       });
-      li.appendChild(document.createTextNode(passage.text.slice(cursor)));
+      li.appendChild(document.createTextNode(shown(passage.text.slice(cursor))));
       var keys = passage.refs.map(function (r) { return r.key; });
-      li.setAttribute("aria-label", "Show on map: " + passage.text.slice(0, 80));
+      li.setAttribute("aria-label", "Show on map: " + shown(passage.text).slice(0, 80));
       var record = { article: article, passage: passage, li: li, keys: keys, spans: passageSpans(article, passage) };
       allPassages.push(record);
       keys.forEach(function (key) { if (byKey[key]) byKey[key].passages.push(record); });
-      function activate() { select(keys[0], true); }
+      // A click on a highlighted name opens that place; elsewhere, the passage's first.
+      function activate(event) {
+        var mark = event && event.target.closest ? event.target.closest("mark") : null;
+        select(mark && mark.dataset.key || keys[0], true, article.id + "\u0000" + passage.index);
+      }
       li.addEventListener("click", activate);
       li.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(); }
@@ -908,7 +939,7 @@ function storyMap(map, data) {
       var dot = el("button", "story-event" + (found.length > 1 ? " is-many" : ""));
       dot.type = "button";
       dot.style.left = position(Number(m));
-      var label = found.length === 1 ? first.date.text + ": " + first.record.passage.text.slice(0, 90)
+      var label = found.length === 1 ? first.date.text + ": " + shown(first.record.passage.text).slice(0, 90)
         : monthName(Number(m)) + ": " + found.length + " passages";
       dot.setAttribute("aria-label", label);
       dot.title = label;

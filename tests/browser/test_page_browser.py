@@ -215,3 +215,31 @@ def test_a_mangled_or_hostile_link_is_harmless(browser, page_file: Path) -> None
         assert session.errors == [] and session.dialogs == []
     finally:
         session.close()
+
+
+def test_an_html_article_reads_as_its_page_shows_it(browser, tmp_path: Path) -> None:
+    """Links, emphasis and entities inside a sentence: one passage, no stray gaps."""
+    from ..helpers import build
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "floods.html").write_text(
+        "<html><head><title>Floods</title></head><body><p>Water rose in "
+        '<a href="https://example.org/karachi">Karachi</a>, then in <b>Lahore</b>. '
+        "Karachi&rsquo;s port closed.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert build(tmp_path) == 0
+    session = PageSession(browser, tmp_path / "site" / "index.html")
+    try:
+        texts = session.page.locator(".story-passage").all_inner_texts()
+        assert "Water rose in Karachi, then in Lahore." in texts
+        assert "Karachi’s port closed." in texts
+        session.page.locator(".story-passage mark", has_text="Lahore").first.click()
+        popup = session.page.locator(".leaflet-popup-content")
+        assert popup.locator("h3").inner_text() == "Lahore"  # the name clicked, not the first
+        quoted = popup.locator("blockquote.is-current").inner_text()
+        assert quoted.startswith("Water rose in Karachi, then in Lahore.\n")
+        session.screenshot("html-article-passages.png")
+        assert session.errors == []
+    finally:
+        session.close()

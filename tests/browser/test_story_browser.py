@@ -391,3 +391,21 @@ def test_online_tiles_that_fail_fall_back_to_the_offline_map(browser, tmp_path: 
         assert session.blocked and all("tile.openstreetmap.org" in u for u in session.blocked)
     finally:
         session.close()
+
+
+def test_a_passage_clicked_is_the_quote_the_popup_shows(seeds: PageSession) -> None:
+    """Baku is quoted in dozens of passages: the one the reader clicked is shown, marked."""
+    page = seeds.page
+    passage = page.locator(".story-article").last.locator(".story-passage", has=page.locator(
+        "mark", has_text="Baku")).last  # fmt: skip
+    passage.scroll_into_view_if_needed()
+    clicked = " ".join(passage.inner_text().split())
+    passage.locator("mark", has_text="Baku").first.click()
+    settle(page)
+    popup = page.locator(".leaflet-popup-content")
+    assert popup.locator("h3").inner_text() == "Baku"
+    current = popup.locator("blockquote.is-current").first
+    assert " ".join(current.inner_text().split()).startswith(clicked)
+    scroller, shown = box(popup.locator(".story-popup")), box(current)
+    assert scroller["y"] <= shown["y"] < scroller["y"] + scroller["height"]  # scrolled to it
+    seeds.screenshot("story-popup-clicked-passage.png")
