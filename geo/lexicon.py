@@ -60,9 +60,30 @@ MEDIA_HEADS = frozenset(
     "today daily weekly news radio tv television broadcasting press review magazine "
     "standard examiner inquirer bulletin courier star sun mirror express".split()
 )
+# Words after a place name that make the whole a street or road ("Wichita Street"): the
+# abbreviated forms only at the end of a name ("Main St." but "St. Louis").
+STREET_HEADS = frozenset(
+    "street road avenue drive boulevard lane parkway highway freeway expressway turnpike "
+    "pike terrace trail circle crescent alley".split()
+)
+STREET_ABBREVIATIONS = frozenset("st st. rd rd. ave ave. dr dr. blvd blvd. ln ln. pkwy hwy".split())
+# Words in an organisation named after its town ("Huntsville Fire Department", "Oxford City
+# Council", "Dublin Historical Society"): the organisation is of that place, so the town
+# stays a place mention (news gazetteers annotate it; the map places the story there).
+INSTITUTION_HEADS = frozenset(
+    "council police fire department dept sheriff sheriff's school schools high elementary "
+    "university college academy hospital society club museum library center centre chamber "
+    "board church airport zoo city township community public regional area historical "
+    "medical convention visitors bureau authority housing parks recreation utilities "
+    "government municipal town village borough".split()
+)
 # "<Feature> of <Name>" is the feature's own name ("Cape of Good Hope", "Gulf of Aden").
 FEATURE_HEADS = frozenset(
-    "cape gulf bay strait straits isle isles island islands lake sea mount port river "
+    "cape gulf bay strait straits isle isles island islands lake sea mount port river".split()
+)
+# "<Institution> of <Name>" is an institution of that place ("University of Virginia",
+# "Embassy of the Republic of Armenia"): the name after it stays a place mention.
+INSTITUTION_OF_HEADS = frozenset(
     "university bank college council embassy museum church cathedral hospital school "
     "institute academy ministry department house".split()
 )

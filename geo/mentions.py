@@ -22,9 +22,13 @@ from geo.lexicon import (
     FEATURE_HEADS,
     FUNCTION_WORDS,
     GENERIC_SUFFIXES,
+    INSTITUTION_HEADS,
+    INSTITUTION_OF_HEADS,
     MEDIA_HEADS,
     QUALIFIERS,
     SPEECH_VERBS,
+    STREET_ABBREVIATIONS,
+    STREET_HEADS,
     TITLES,
     area_abbreviation_keys,
     area_abbreviations,
@@ -306,9 +310,11 @@ _DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-)")
 
 
 def _is_dateline(text: str, start: int, end: int) -> bool:
-    """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line, then a mark."""
+    """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line or following
+    the headline's closing period ("… kiss pig. CHARLESTON, W.Va. -"), then a mark."""
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip(" \t\u00a0*_#"):
+    before = text[line_start:start].rstrip(" \t\u00a0*_#")
+    if before and before[-1] not in ".!?":
         return False
     return _DATELINE_END.match(text, end) is not None
 
@@ -405,9 +411,23 @@ def rule_inside_longer_name(here: _Here) -> str | None:
         head = normalize(before[-2].word)
         if head in FEATURE_HEADS:
             return f"part of '{before[-2].word} of …': that feature's own name"
+        if head in INSTITUTION_OF_HEADS:
+            return None  # "University of Virginia": an institution of that place
+    if _after_party_or_code(here):
+        return None
     if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
         return "part of a longer name (organisation)"
     return None
+
+
+def _after_party_or_code(here: _Here) -> bool:
+    """ "R-Ocilla", "DFL-Cook": a party letter or a short code joined by a hyphen is no
+    part of the place's name."""
+    index = here.run[here.position]
+    if index == 0 or here.first.gap not in ("-", "‑"):
+        return False
+    previous = here.tokens[index - 1].word.replace(".", "")
+    return previous.isupper() and len(previous) <= 3
 
 
 def rule_document_or_media(here: _Here) -> str | None:
@@ -419,6 +439,20 @@ def rule_document_or_media(here: _Here) -> str | None:
             return f"names a document or event ('{after[0].word}')"
         if head in MEDIA_HEADS:
             return f"names a news outlet ('{after[0].word}')"
+    return None
+
+
+def rule_street_name(here: _Here) -> str | None:
+    """ "Wichita Street", "Darby Rd.": a place name followed by a street word names a
+    street (which may be anywhere), not the place."""
+    after = here.after
+    if not after or here.tokens[here.run[here.last]].possessive or after[0].gap != " ":
+        return None
+    word = after[0].word.casefold()
+    if len(after) > 1:
+        return None  # "Florida Highway Patrol": an organisation of that place
+    if word in STREET_HEADS or word in STREET_ABBREVIATIONS:
+        return f"names a street ('{after[0].word}')"
     return None
 
 
@@ -452,11 +486,22 @@ def rule_modifier_of_longer_name(here: _Here) -> str | None:
             return "between a place and more capitalised words: an organisation's name"
     if not following.capital or normalize(following.word) in TITLES:
         return None  # "Hodeidah and Aden": a list, not a longer name
-    if following.word in here.gazetteer:
+    if following.word in here.gazetteer or _names_institution(after):
         return None
     if not _is_area(here.gazetteer, here.name):
         return "followed by a capitalised non-place: part of a longer name"
     return None
+
+
+def _names_institution(after: list[_Token]) -> bool:
+    """ "… Fire Department", "… City Council": the words after a town name one of its
+    institutions, which keeps the town a place."""
+    for token in after[:4]:
+        if not token.capital or token.gap != " ":
+            return False
+        if token.word.casefold() in INSTITUTION_HEADS:
+            return True
+    return False
 
 
 def rule_lone_first_name(here: _Here) -> str | None:
@@ -549,6 +594,7 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
     rule_after_title,
     rule_inside_longer_name,
     rule_document_or_media,
+    rule_street_name,
     rule_first_name_and_surname,
     rule_modifier_of_longer_name,
     rule_lone_first_name,
@@ -635,8 +681,12 @@ def _is_well_known(gazetteer: Gazetteer, name: str, weights: Weights = DEFAULT) 
 
 
 def _is_area(gazetteer: Gazetteer, name: str) -> bool:
-    """Countries and areas modify nouns ("Azerbaijan Service"); towns rarely do."""
-    return any(c.primary and c.entry.kind not in ("city", "site") for c in gazetteer.lookup(name))
+    """Countries and areas modify nouns ("Azerbaijan Service", "U.S. Navy"); towns rarely do.
+    A country counts by any of its names: the short forms ("U.S.", "UK") are aliases."""
+    return any(
+        (c.primary and c.entry.kind not in ("city", "site")) or c.entry.kind == "country"
+        for c in gazetteer.lookup(name)
+    )
 
 
 def _has_locative_cue(text: str, tokens: list[_Token], index: int) -> bool:
