@@ -77,6 +77,11 @@ INSTITUTION_HEADS = frozenset(
     "medical convention visitors bureau authority housing parks recreation utilities "
     "government municipal town village borough".split()
 )
+# Nouns after a town's name that make it a place of residence ("a Chapin man").
+RESIDENT_NOUNS = frozenset(
+    "man woman men women boy girl teen teenager resident residents native natives family "
+    "area couple senior student students homeowner homeowners neighborhood".split()
+)
 # "<Feature> of <Name>" is the feature's own name ("Cape of Good Hope", "Gulf of Aden").
 FEATURE_HEADS = frozenset(
     "cape gulf bay strait straits isle isles island islands lake sea mount port river".split()

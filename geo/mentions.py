@@ -26,6 +26,7 @@ from geo.lexicon import (
     INSTITUTION_OF_HEADS,
     MEDIA_HEADS,
     QUALIFIERS,
+    RESIDENT_NOUNS,
     SPEECH_VERBS,
     STREET_ABBREVIATIONS,
     STREET_HEADS,
@@ -77,13 +78,28 @@ def recognise(
     ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
     tokenised = [_tokens(text, start, end) for start, end in ranges]
     passage_runs = [(tokens, _runs(tokens)) for tokens in tokenised]
-    surnames = _person_names(passage_runs)
+    context = _Context(
+        text, gazetteer, demonyms, weights, trace,
+        surnames=_person_names(passage_runs),
+        local_names=_names_with_locative_cue(text, passage_runs),
+    )  # fmt: skip
     spans: list[Span] = []
     for tokens, runs in passage_runs:
-        spans.extend(
-            _recognise_passage(text, tokens, runs, gazetteer, demonyms, surnames, weights, trace)
-        )
+        spans.extend(_recognise_passage(context, tokens, runs))
     return spans
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every passage of one article shares while its names are recognised."""
+
+    text: str
+    gazetteer: Gazetteer
+    demonyms: bool
+    weights: Weights
+    trace: list[dict[str, object]] | None
+    surnames: frozenset[str]  # people the article names ("Rod Nelson" → "nelson")
+    local_names: frozenset[str]  # one-word names used with a locative cue somewhere
 
 
 def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> frozenset[str]:
@@ -180,70 +196,126 @@ def _connects_to_capital(tokens: list[_Token], index: int) -> bool:
     return False
 
 
+def _names_with_locative_cue(
+    text: str, passage_runs: list[tuple[list[_Token], list[list[int]]]]
+) -> frozenset[str]:
+    """One-word names the article uses as places at least once ("in Greer", "GREER —").
+
+    One sense per article: a town named like a person ("Greer", "Chapin") that the
+    article once places with a cue is that town in its other mentions too.
+    """
+    found: set[str] = set()
+    for tokens, runs in passage_runs:
+        for run in runs:
+            for index in run:
+                token = tokens[index]
+                if token.capital and (
+                    _has_locative_cue(text, tokens, index)
+                    or _is_dateline(text, token.start, token.end)
+                ):
+                    found.add(normalize(token.word))
+    return frozenset(found)
+
+
 def _recognise_passage(
-    text: str,
-    tokens: list[_Token],
-    runs: list[list[int]],
-    gazetteer: Gazetteer,
-    demonyms: bool,
-    surnames: frozenset[str],
-    weights: Weights,
-    trace: list[dict[str, object]] | None,
+    context: _Context, tokens: list[_Token], runs: list[list[int]]
 ) -> list[Span]:
     if not tokens:
         return []
     title_case = _is_title_case(tokens)
     spans: list[Span] = []
-    limit = gazetteer.max_name_tokens
     for run in runs:
-        position = 0
-        boundary = 0  # names before this run position do not qualify what follows
-        while position < len(run):
-            match = _longest_match(text, tokens, run, position, limit, gazetteer)
-            # A demonym is never the town of the same name ("Canadian", Texas; "English"),
-            # but a country's name is never a demonym ("Philippines", "Djibouti").
-            found = _demonym_span(text, tokens, run, position)
-            if found is not None and match is not None and match[0] >= found[1]:
-                if _names_country(gazetteer, match[2]) or _is_area(gazetteer, match[2]):
-                    found = None
-            if found is not None and (match is None or match[0] <= found[1]):
-                if demonyms:
-                    spans.append(found[0])
-                _note(trace, found[0], demonyms, ["demonym: the people or adjective of a place"])
-                position = found[1] + 1
-                continue
-            if match is None:
-                if tokens[run[position]].word.casefold() in ("and", "or", "&"):
-                    boundary = position + 1
-                position += 1
-                continue
-            last, span_end, name = match
-            first_token = tokens[run[position]]
-            span = Span(first_token.start, span_end, text[first_token.start : span_end], name)
-            if normalize(name) in area_abbreviation_keys():
-                dotted_end = (
-                    _abbreviation_end(text, tokens, run[position]) if last == position else None
-                )
-                written = text[first_token.start : dotted_end] if dotted_end is not None else ""
-                if dotted_end is not None and written in area_abbreviations():
-                    span = Span(first_token.start, dotted_end, written, name)
-                    spans.append(span)
-                    _note(trace, span, True, ["area abbreviation with its period"])
-                    boundary = last + 1
-                else:
-                    _note(trace, span, False, ["bare abbreviation: a word, not a state"])
-            else:
-                here = _Here(
-                    text, tokens, run, boundary, position, last, name, title_case,
-                    gazetteer, weights, surnames,
-                )  # fmt: skip
-                accepted, reasons = _verdict(here)
-                _note(trace, span, accepted, reasons)
-                if accepted:
-                    spans.append(span)
-                    boundary = last + 1
-            position = last + 1
+        spans.extend(_recognise_run(context, tokens, run, title_case))
     return spans
+
+
+def _recognise_run(
+    context: _Context, tokens: list[_Token], run: list[int], title_case: bool
+) -> list[Span]:
+    """The places of one capitalised run: at each position the longest gazetteer name (or
+    a demonym), judged by the rules; an accepted name qualifies none of what follows."""
+    spans: list[Span] = []
+    position = boundary = 0  # names before run position ``boundary`` do not qualify
+    limit = context.gazetteer.max_name_tokens
+    while position < len(run):
+        match = _longest_match(context.text, tokens, run, position, limit, context.gazetteer)
+        demonym = _demonym_here(context, tokens, run, position, match)
+        if demonym is not None:
+            span, last = demonym
+            if context.demonyms:
+                spans.append(span)
+            reasons = ["demonym: the people or adjective of a place"]
+            _note(context.trace, span, context.demonyms, reasons)
+            position = last + 1
+            continue
+        if match is None:
+            if tokens[run[position]].word.casefold() in ("and", "or", "&"):
+                boundary = position + 1
+            position += 1
+            continue
+        span = _judge(context, tokens, run, (boundary, position), match, title_case)
+        if span is not None:
+            spans.append(span)
+            boundary = match[0] + 1
+        position = match[0] + 1
+    return spans
+
+
+def _demonym_here(
+    context: _Context,
+    tokens: list[_Token],
+    run: list[int],
+    position: int,
+    match: tuple[int, int, str] | None,
+) -> tuple[Span, int] | None:
+    """A demonym starting here that no longer name overrides: a demonym is never the town
+    of the same name ("Canadian", Texas), but a country's name is never a demonym
+    ("Philippines", "Djibouti")."""
+    found = _demonym_span(context.text, tokens, run, position)
+    if found is None:
+        return None
+    if match is not None and match[0] >= found[1]:
+        if _names_country(context.gazetteer, match[2]) or _is_area(context.gazetteer, match[2]):
+            return None
+    return found if match is None or match[0] <= found[1] else None
+
+
+def _judge(
+    context: _Context,
+    tokens: list[_Token],
+    run: list[int],
+    where: tuple[int, int],
+    match: tuple[int, int, str],
+    title_case: bool,
+) -> Span | None:
+    """The span of a gazetteer match if the rules accept it here, else None (traced)."""
+    boundary, position = where
+    last, span_end, name = match
+    first = tokens[run[position]]
+    span = Span(first.start, span_end, context.text[first.start : span_end], name)
+    if normalize(name) in area_abbreviation_keys():
+        return _abbreviation_span(context, tokens, run[position], span, last == position)
+    here = _Here(
+        context.text, tokens, run, boundary, position, last, name, title_case,
+        context.gazetteer, context.weights, context.surnames, context.local_names,
+    )  # fmt: skip
+    accepted, reasons = _verdict(here)
+    _note(context.trace, span, accepted, reasons)
+    return span if accepted else None
+
+
+def _abbreviation_span(
+    context: _Context, tokens: list[_Token], index: int, span: Span, single: bool
+) -> Span | None:
+    """ "Ga." after "Gainesville, " or "W.Va." anywhere; a bare "Ga" or "Ill" is a word."""
+    dotted_end = _abbreviation_end(context.text, tokens, index) if single else None
+    written = context.text[span.start : dotted_end] if dotted_end is not None else ""
+    if dotted_end is not None and written in area_abbreviations():
+        found = Span(span.start, dotted_end, written, span.name)
+        _note(context.trace, found, True, ["area abbreviation with its period"])
+        return found
+    _note(context.trace, span, False, ["bare abbreviation: a word, not a state"])
+    return None
 
 
 def _note(
@@ -306,15 +378,15 @@ def _plausible_name(name: str) -> bool:
     return not (len(letters) > 3 and all(ch.isupper() for ch in letters) and " " not in name)
 
 
-_DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-)")
+_DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-|:\s)")
 
 
 def _is_dateline(text: str, start: int, end: int) -> bool:
     """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line or following
-    the headline's closing period ("… kiss pig. CHARLESTON, W.Va. -"), then a mark."""
+    the headline's period or a date ("… kiss pig. CHARLESTON, W.Va. -"), then a mark."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start].rstrip(" \t\u00a0*_#")
-    if before and before[-1] not in ".!?":
+    if before and before[-1] not in ".!?" and not before[-1].isdigit():  # "March 15, 2009"
         return False
     return _DATELINE_END.match(text, end) is not None
 
@@ -334,6 +406,7 @@ class _Here:
     gazetteer: Gazetteer
     weights: Weights
     surnames: frozenset[str]
+    local_names: frozenset[str] = frozenset()
 
     @property
     def words(self) -> list[str]:
@@ -588,6 +661,36 @@ def rule_speaker(here: _Here) -> str | None:
     return None
 
 
+def rule_lone_surname(here: _Here) -> str | None:
+    """ "Taylor said", "according to Chisholm": a common surname alone, naming a small
+    place, with no locative cue, is more often the person."""
+    if not here.single or here.strong() or not is_surname(here.words[0]):
+        return None
+    if here.locative() or normalize(here.name) in here.local_names or _place_context(here):
+        return None
+    return "a common surname alone, without a locative cue"
+
+
+def _place_context(here: _Here) -> bool:
+    """Cues local news uses around a small town's name: a dateline ("CROMWELL —"), ", of
+    X", a party prefix ("D-Hardy"), a qualifier ("downtown X"), one of its institutions
+    ("X Fire Chief") or a list of counties ("X and Y counties")."""
+    token, index = here.first, here.run[here.position]
+    if _is_dateline(here.text, token.start, token.end) or _after_party_or_code(here):
+        return True
+    previous = here.tokens[index - 1] if index else None
+    if previous is not None and normalize(previous.word) in QUALIFIERS - {"the"}:
+        return True
+    if previous is not None and previous.word == "of" and previous.gap.startswith(","):
+        return True
+    if _names_institution(here.after):
+        return True
+    following = here.tokens[index + 1 : index + 4]
+    if following and following[0].word.casefold() in RESIDENT_NOUNS:
+        return True  # "a Chapin man", "the Pratt area"
+    return any(t.word.casefold() in ("counties", "county", "townships") for t in following)
+
+
 RULES: tuple[Callable[[_Here], str | None], ...] = (
     rule_short_caps_not_country,
     rule_direction_or_function_word,
@@ -602,6 +705,7 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
     rule_alternate_word,
     rule_building_after_the,
     rule_surname,
+    rule_lone_surname,
     rule_speaker,
 )
 
