@@ -253,9 +253,9 @@ def _recognise_run(
                 boundary = position + 1
             position += 1
             continue
-        span = _judge(context, tokens, run, (boundary, position), match, title_case)
-        if span is not None:
-            spans.append(span)
+        accepted = _judge(context, tokens, run, (boundary, position), match, title_case)
+        if accepted is not None:
+            spans.append(accepted)
             boundary = match[0] + 1
         position = match[0] + 1
     return spans
