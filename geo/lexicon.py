@@ -113,6 +113,7 @@ FUNCTION_WORDS = frozenset(
     "here there today tomorrow yesterday now later earlier again already always never "
     "is are was were be been being has have had do does did will would shall should can "
     "could may might must according one two three first second last next new old "
+    "four five six seven eight nine ten eleven twelve twenty thirty hundred thousand "
     "january february march april may june july august september october november "
     "december monday tuesday wednesday thursday friday saturday sunday "
     "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st yes ok".split()

@@ -539,6 +539,8 @@ def rule_first_name_and_surname(here: _Here) -> str | None:
         return None
     if not is_first_name(here.words[0]) or _is_area(here.gazetteer, following.word):
         return None
+    if is_first_name(following.word) and len(after) > 1 and after[1].word.istitle():
+        return f"two first names before a surname ('{following.word} {after[1].word}')"
     rare = zipf(following.word)
     if (is_surname(following.word) and rare < 4.0) or rare < here.weights.english_word_zipf:
         return f"a first name before the surname {following.word!r}: a person"
@@ -628,10 +630,29 @@ def rule_building_after_the(here: _Here) -> str | None:
     if here.single or here.strong() or here.last != len(here.run) - 1:
         return None
     index = here.run[here.position]
-    if index == 0 or here.tokens[index - 1].word != "the":
+    words = here.words
+    if words[0] == "The":  # "The City Council": the article is inside the match
+        words = words[1:]
+    elif index == 0 or here.tokens[index - 1].word != "the":
         return None
-    if all(here.common(word) for word in here.words):
+    if words and all(here.common(word) for word in words):
         return "common words after 'the': a building or organisation"
+    return None
+
+
+def rule_firm_name(here: _Here) -> str | None:
+    """ "Stevens & Wilkinson", "Johnson & Johnson": names joined by an ampersand are a
+    firm, not places."""
+    if here.name.isupper():
+        return None  # "TIJUANA & SAN DIEGO —": a dateline of two places
+    index_first, index_last = here.run[here.position], here.run[here.last]
+    tokens = here.tokens
+    before = tokens[index_first - 1] if index_first else None
+    after = tokens[index_last + 1] if index_last + 1 < len(tokens) else None
+    if after is not None and after.gap.strip() == "&" and after.capital:
+        return "joined by '&' to another name: a firm"
+    if before is not None and here.first.gap.strip() == "&" and before.capital:
+        return "joined by '&' to another name: a firm"
     return None
 
 
@@ -704,6 +725,7 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
     rule_common_word,
     rule_alternate_word,
     rule_building_after_the,
+    rule_firm_name,
     rule_surname,
     rule_lone_surname,
     rule_speaker,
