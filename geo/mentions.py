@@ -747,7 +747,8 @@ def _verdict(here: _Here) -> tuple[bool, list[str]]:
 
 
 def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None:
-    """End of "Ga." in "Gainesville, Ga." or of "W.Va." anywhere; None if not that use.
+    """End of "Ga." in "Gainesville, Ga.", "(Ga.)", "D-Ga." or of "W.Va." anywhere; None if
+    not that use.
 
     "Ill", "Mass" and "Pa" are words too, so a bare form never counts: it needs its
     period, and either inner periods or a place name and a comma before it.
@@ -760,8 +761,10 @@ def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None
         return None
     if "." in text[token.start : end - 1]:
         return end
-    if index > 0 and token.gap == ", " and tokens[index - 1].capital:
-        return end
+    if index > 0 and token.gap in (", ", " (") and tokens[index - 1].capital:
+        return end  # "Gainesville, Ga.", "Walker County (Ga.)"
+    if index > 0 and token.gap in ("-", "‑") and tokens[index - 1].word.isupper():
+        return end  # a party and a state: "Nancy Pelosi, D-Calif."
     return None
 
 
