@@ -582,7 +582,7 @@ def _names_institution(after: list[_Token]) -> bool:
 def rule_lone_first_name(here: _Here) -> str | None:
     """ "Patrick said…": a first name alone is a person unless a locative cue says otherwise."""
     if here.single and not here.strong() and is_first_name(here.words[0]):
-        if not here.locative():
+        if not here.locative() and not _place_context(here):
             return "a first name without a locative cue"
     return None
 
@@ -692,15 +692,19 @@ def rule_lone_surname(here: _Here) -> str | None:
     return "a common surname alone, without a locative cue"
 
 
+_AREA_QUALIFIERS = QUALIFIERS - {"the", "in", "of", "from", "to", "at", "across"}
+
+
 def _place_context(here: _Here) -> bool:
     """Cues local news uses around a small town's name: a dateline ("CROMWELL —"), ", of
     X", a party prefix ("D-Hardy"), a qualifier ("downtown X"), one of its institutions
     ("X Fire Chief") or a list of counties ("X and Y counties")."""
     token, index = here.first, here.run[here.position]
-    if _is_dateline(here.text, token.start, token.end) or _after_party_or_code(here):
+    dateline = token.word.isupper() and _is_dateline(here.text, token.start, token.end)
+    if dateline or _after_party_or_code(here):
         return True
     previous = here.tokens[index - 1] if index else None
-    if previous is not None and normalize(previous.word) in QUALIFIERS - {"the"}:
+    if previous is not None and normalize(previous.word) in _AREA_QUALIFIERS:
         return True
     if previous is not None and previous.word == "of" and previous.gap.startswith(","):
         return True
