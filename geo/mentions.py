@@ -211,7 +211,7 @@ def _names_with_locative_cue(
                 token = tokens[index]
                 if token.capital and (
                     _has_locative_cue(text, tokens, index)
-                    or _is_dateline(text, token.start, token.end)
+                    or is_dateline(text, token.start, token.end)
                 ):
                     found.add(normalize(token.word))
     return frozenset(found)
@@ -354,7 +354,7 @@ def _longest_match(
         name = text[first.start : token.end]
         plausible = (
             _plausible_name(name)
-            or _is_dateline(text, first.start, token.end)
+            or is_dateline(text, first.start, token.end)
             or _names_country(gazetteer, name)  # "DPRK"
         )
         if plausible and name in gazetteer:
@@ -381,7 +381,7 @@ def _plausible_name(name: str) -> bool:
 _DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-|:\s)")
 
 
-def _is_dateline(text: str, start: int, end: int) -> bool:
+def is_dateline(text: str, start: int, end: int) -> bool:
     """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line or following
     the headline's period or a date ("… kiss pig. CHARLESTON, W.Va. -"), then a mark."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -700,7 +700,7 @@ def _place_context(here: _Here) -> bool:
     X", a party prefix ("D-Hardy"), a qualifier ("downtown X"), one of its institutions
     ("X Fire Chief") or a list of counties ("X and Y counties")."""
     token, index = here.first, here.run[here.position]
-    dateline = token.word.isupper() and _is_dateline(here.text, token.start, token.end)
+    dateline = token.word.isupper() and is_dateline(here.text, token.start, token.end)
     if dateline or _after_party_or_code(here):
         return True
     previous = here.tokens[index - 1] if index else None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import KIND_CUES, is_common_word
+from geo.mentions import is_dateline
 from geo.model import Mention, Span
 from geo.weights import DEFAULT, Weights
 
@@ -346,7 +347,19 @@ def _local_evidence(
         cue = _KIND_CUE.search(text, max(0, span.start - 40), span.start)
         if cue is not None:
             found[index].kind = KIND_CUES.get(cue.group(1).casefold(), "")
+        elif _in_dateline(text, span):
+            found[index].kind = "city"
     return {index: local for index, local in found.items() if local}
+
+
+def _in_dateline(text: str, span: Span) -> bool:
+    """ "NEW YORK (AP) —": a dateline names the city the story was filed from."""
+    letters = [ch for ch in span.text if ch.isalpha()]
+    return (
+        len(letters) > 2
+        and all(ch.isupper() for ch in letters)
+        and is_dateline(text, span.start, span.end)
+    )
 
 
 # -- evidence: each returns (score, reason) for one candidate --------------------------------
