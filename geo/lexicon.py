@@ -122,10 +122,12 @@ FUNCTION_WORDS = frozenset(
 
 # -- word frequencies ----------------------------------------------------------------------
 # wordfreq's English list loads in ~0.4 s and answers in ~150 µs; the recogniser needs only
-# "is this word at least this common?", so the words it can say yes to (Zipf ≥ 4.0, under
-# the lowest threshold below) are written once to a small table in the gazetteer cache.
-# A word absent from it is rarer than every threshold, exactly as wordfreq would say.
-_TABLE_MIN_ZIPF = 4.0
+# "is this word at least this common?", so the words it can say yes to (Zipf ≥ 3.0, the
+# lowest threshold in geo/weights.py: english_word_zipf) are written once to a small table
+# in the gazetteer cache. A word absent from it is rarer than every threshold, exactly as
+# wordfreq would say. (The table stopped at 4.0 once, which silently turned the 3.0 and 3.5
+# thresholds into 4.0: "Hamas", Zipf 3.6, passed as a rare alternate name of Hamm.)
+_TABLE_MIN_ZIPF = 3.0
 _SEPARATORS = frozenset(" -\u00a0\u2011")
 _JOINERS = frozenset(".'’")  # inside a word between letters ("u.s", "don't", "o’leary")
 _ELISION_VOWELS = frozenset("aehiouyáéíóúàèìòùâêîôûåïöœ")  # wordfreq splits "d'ivoire"
@@ -154,7 +156,7 @@ def _word_table() -> dict[str, int]:
 
 
 def write_word_table(path: Path) -> None:
-    """Write wordfreq's English buckets down to Zipf 4.0: line N holds the words of bucket N."""
+    """Write wordfreq's English buckets down to Zipf 3.0: line N holds the words of bucket N."""
     from wordfreq import get_frequency_list
 
     from geo.atomic import write_text
@@ -211,7 +213,7 @@ def _tokens(word: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    """``wordfreq.zipf_frequency(word, "en")`` from the table: exact from Zipf 4.0 up, and
+    """``wordfreq.zipf_frequency(word, "en")`` from the table: exact from Zipf 3.0 up, and
     0.0 below it. Several tokens combine as wordfreq does (1/f = Σ 1/fᵢ, then rounding)."""
     table = _word_table()
     tokens = _tokens(word)
