@@ -627,13 +627,13 @@ def rule_alternate_word(here: _Here) -> str | None:
 def rule_building_after_the(here: _Here) -> str | None:
     """ "the White House", "the City Park": common words after "the" name a building or
     an organisation, not the small town that happens to share the name."""
-    if here.single or here.strong() or here.last != len(here.run) - 1:
+    if here.single or here.strong():
         return None
     index = here.run[here.position]
     words = here.words
     if words[0] == "The":  # "The City Council": the article is inside the match
         words = words[1:]
-    elif index == 0 or here.tokens[index - 1].word != "the":
+    elif index == 0 or here.tokens[index - 1].word != "the" or here.last != len(here.run) - 1:
         return None
     if words and all(here.common(word) for word in words):
         return "common words after 'the': a building or organisation"
@@ -679,6 +679,10 @@ def rule_speaker(here: _Here) -> str | None:
     if previous is not None and previous.word in SPEECH_VERBS and here.first.gap == " ":
         if not _is_area(here.gazetteer, here.name):
             return f"after '{previous.word}': a speaker, not a place"
+    if _after_according_to(here.tokens, here.run[here.position]):
+        institution = following is not None and following.word.casefold() in INSTITUTION_HEADS
+        if not _is_area(here.gazetteer, here.name) and not institution:
+            return "after 'according to': a source, not a place"  # not "… to Hanover police"
     return None
 
 
@@ -827,9 +831,16 @@ def _has_locative_cue(text: str, tokens: list[_Token], index: int) -> bool:
     if index > 0 and normalize(tokens[index - 1].word) in {
         "in", "near", "to", "from", "at", "outside", "across", "towards", "via",
     }:  # fmt: skip
-        return True
+        return not _after_according_to(tokens, index)
     after = text[tokens[index].end : tokens[index].end + 3]
     return after.startswith(", ") and after[2:3].isupper()
+
+
+def _after_according_to(tokens: list[_Token], index: int) -> bool:
+    """ "according to Morris": a source of information, not a destination."""
+    if index < 2:
+        return False
+    return tokens[index - 1].word == "to" and tokens[index - 2].word.casefold() == "according"
 
 
 def _previous_token(tokens: list[_Token], run: list[int], position: int) -> _Token | None:
