@@ -486,11 +486,19 @@ def rule_inside_longer_name(here: _Here) -> str | None:
             return f"part of '{before[-2].word} of …': that feature's own name"
         if head in INSTITUTION_OF_HEADS:
             return None  # "University of Virginia": an institution of that place
-    if _after_party_or_code(here):
+    if _after_party_or_code(here) or _after_hyphenated_demonym(here):
         return None
     if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
         return "part of a longer name (organisation)"
     return None
+
+
+def _after_hyphenated_demonym(here: _Here) -> bool:
+    """ "Egyptian-US relations", "Russian-Georgian war": two parties joined by a hyphen."""
+    index = here.run[here.position]
+    if index == 0 or here.first.gap not in ("-", "‑"):
+        return False
+    return normalize(here.tokens[index - 1].word) in demonym_countries()
 
 
 def _after_party_or_code(here: _Here) -> bool:

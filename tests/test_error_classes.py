@@ -169,3 +169,11 @@ def test_words_between_zipf_3_and_4_count_as_english_words(gazetteer: Gazetteer)
 def test_transliterations_without_apostrophes(gazetteer: Gazetteer) -> None:
     found = placed("Steel output fell in Maanshan and Yanan last year.", gazetteer)
     assert [(name, country) for name, country, _ in found] == [("Maanshan", "CN"), ("Yanan", "CN")]
+
+
+def test_a_country_after_a_hyphenated_demonym_is_a_place(gazetteer: Gazetteer) -> None:
+    found = [
+        (m.text, m.country_code)
+        for m in geoparse("Kenyan-US trade talks resumed.", gazetteer=gazetteer)
+    ]
+    assert found == [("US", "US")]
