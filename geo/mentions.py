@@ -543,16 +543,21 @@ def rule_first_name_and_surname(here: _Here) -> str | None:
     if not (here.single and after) or here.tokens[here.run[here.last]].possessive:
         return None
     following = after[0]
-    if normalize(following.word) in TITLES or not following.word.istitle():
+    if normalize(following.word) in TITLES or not _name_cased(following.word):
         return None
     if not is_first_name(here.words[0]) or _is_area(here.gazetteer, following.word):
         return None
-    if is_first_name(following.word) and len(after) > 1 and after[1].word.istitle():
+    if is_first_name(following.word) and len(after) > 1 and _name_cased(after[1].word):
         return f"two first names before a surname ('{following.word} {after[1].word}')"
     rare = zipf(following.word)
     if (is_surname(following.word) and rare < 4.0) or rare < here.weights.english_word_zipf:
         return f"a first name before the surname {following.word!r}: a person"
     return None
+
+
+def _name_cased(word: str) -> bool:
+    """ "Nuland", "McClain", "DeLuca": a capital first, and not all capitals."""
+    return word[:1].isupper() and not word.isupper()
 
 
 def rule_modifier_of_longer_name(here: _Here) -> str | None:

@@ -177,3 +177,7 @@ def test_a_country_after_a_hyphenated_demonym_is_a_place(gazetteer: Gazetteer) -
         for m in geoparse("Kenyan-US trade talks resumed.", gazetteer=gazetteer)
     ]
     assert found == [("US", "US")]
+
+
+def test_a_first_name_before_a_mc_surname_is_a_person(gazetteer: Gazetteer) -> None:
+    assert names("The raffle was run by Sydney McAllister and two friends.", gazetteer) == []
