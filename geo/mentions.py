@@ -488,9 +488,19 @@ def rule_inside_longer_name(here: _Here) -> str | None:
             return None  # "University of Virginia": an institution of that place
     if _after_party_or_code(here) or _after_hyphenated_demonym(here):
         return None
+    if _company_of_country(here, before):
+        return None
     if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
         return "part of a longer name (organisation)"
     return None
+
+
+def _company_of_country(here: _Here, before: list[_Token]) -> bool:
+    """ "Air Zimbabwe", "HSBC Malta", "Environment Canada": a company or agency of that
+    country, which names it. "United Russia" is a party, not the country."""
+    if here.last != len(here.run) - 1 or not _names_country(here.gazetteer, here.name):
+        return False
+    return not before or normalize(before[-1].word) != "united"
 
 
 def _after_hyphenated_demonym(here: _Here) -> bool:

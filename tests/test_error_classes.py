@@ -181,3 +181,8 @@ def test_a_country_after_a_hyphenated_demonym_is_a_place(gazetteer: Gazetteer) -
 
 def test_a_first_name_before_a_mc_surname_is_a_person(gazetteer: Gazetteer) -> None:
     assert names("The raffle was run by Sydney McAllister and two friends.", gazetteer) == []
+
+
+def test_a_company_named_after_its_country_names_the_country(gazetteer: Gazetteer) -> None:
+    text = "Shares of Air Namibia fell, Telecom Egypt rose, and United Russia held a congress."
+    assert names(text, gazetteer) == ["Namibia", "Egypt"]
