@@ -223,10 +223,68 @@ def _recognise_passage(
     if not tokens:
         return []
     title_case = _is_title_case(tokens)
-    spans: list[Span] = []
+    listed = _listed_areas(context, tokens)
+    spans: list[Span] = [span for span, _ in listed]
+    taken = {index for _, group in listed for index in group}
     for run in runs:
-        spans.extend(_recognise_run(context, tokens, run, title_case))
-    return spans
+        for part in _split_run(run, taken):
+            spans.extend(_recognise_run(context, tokens, part, title_case))
+    return sorted(spans, key=lambda span: span.start) if listed else spans
+
+
+_PLURAL_AREAS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+
+
+def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, list[int]]]:
+    """ "Clarke, Madison and Oconee counties": each name of such a list is "<Name> County"
+    (the spans, and the token indexes they take)."""
+    found: list[tuple[Span, list[int]]] = []
+    for index, token in enumerate(tokens):
+        suffix = _PLURAL_AREAS.get(token.word)
+        if suffix is None or index == 0 or token.gap != " ":
+            continue
+        for group in _names_listed_before(tokens, index):
+            for first in range(len(group)):  # "In Clarke": the longest part that is a county
+                start, end = tokens[group[first]].start, tokens[group[-1]].end
+                written = context.text[start:end]
+                if f"{written} {suffix}" in context.gazetteer:
+                    span = Span(start, end, written, f"{written} {suffix}")
+                    _note(context.trace, span, True, [f"named in a list before {token.word!r}"])
+                    found.append((span, group[first:]))
+                    break
+    return found
+
+
+def _names_listed_before(tokens: list[_Token], index: int) -> list[list[int]]:
+    """Token groups of the names in "A, B C and D" ending just before ``index``."""
+    groups: list[list[int]] = []
+    cursor = index - 1
+    while cursor >= 0 and tokens[cursor].capital:
+        group = [cursor]
+        while len(group) < 3 and tokens[group[0]].gap == " " and tokens[group[0] - 1].capital:
+            group.insert(0, group[0] - 1)
+        groups.append(group)
+        start = group[0]
+        if tokens[start].gap == ", ":
+            cursor = start - 1
+        elif start > 1 and tokens[start - 1].word in ("and", "or") and tokens[start].gap == " ":
+            cursor = start - 2
+        else:
+            break
+    return groups
+
+
+def _split_run(run: list[int], taken: set[int]) -> list[list[int]]:
+    """The run without the tokens a listed area took, as runs of what is left."""
+    if not taken or not any(index in taken for index in run):
+        return [run]
+    parts: list[list[int]] = [[]]
+    for index in run:
+        if index in taken:
+            parts.append([])
+        else:
+            parts[-1].append(index)
+    return [part for part in parts if part]
 
 
 def _recognise_run(

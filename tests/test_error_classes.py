@@ -186,3 +186,17 @@ def test_a_first_name_before_a_mc_surname_is_a_person(gazetteer: Gazetteer) -> N
 def test_a_company_named_after_its_country_names_the_country(gazetteer: Gazetteer) -> None:
     text = "Shares of Air Namibia fell, Telecom Egypt rose, and United Russia held a congress."
     assert names(text, gazetteer) == ["Namibia", "Egypt"]
+
+
+def test_names_in_a_list_before_counties_are_counties(gazetteer: Gazetteer) -> None:
+    text = (
+        "Crews from Yellowstone, Carbon and Big Horn counties and Calcasieu and Cameron parishes."
+    )
+    found = [(m.text, m.name, m.kind) for m in geoparse(text, gazetteer=gazetteer)]
+    assert found == [
+        ("Yellowstone", "Yellowstone County", "admin"),
+        ("Carbon", "Carbon County", "admin"),
+        ("Big Horn", "Big Horn County", "admin"),
+        ("Calcasieu", "Calcasieu Parish", "admin"),
+        ("Cameron", "Cameron Parish", "admin"),
+    ]
