@@ -82,6 +82,8 @@ RESIDENT_NOUNS = frozenset(
     "man woman men women boy girl teen teenager resident residents native natives family "
     "area couple senior student students homeowner homeowners neighborhood".split()
 )
+# Party codes before a legislator's town or state ("R-Ocilla", "DFL-Cook", "D-Calif.").
+PARTY_CODES = frozenset("D R I DFL".split())
 # "<Feature> of <Name>" is the feature's own name ("Cape of Good Hope", "Gulf of Aden").
 FEATURE_HEADS = frozenset(
     "cape gulf bay strait straits isle isles island islands lake sea mount port river".split()

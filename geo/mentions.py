@@ -25,6 +25,7 @@ from geo.lexicon import (
     INSTITUTION_HEADS,
     INSTITUTION_OF_HEADS,
     MEDIA_HEADS,
+    PARTY_CODES,
     QUALIFIERS,
     RESIDENT_NOUNS,
     SPEECH_VERBS,
@@ -296,6 +297,9 @@ def _recognise_run(
     position = boundary = 0  # names before run position ``boundary`` do not qualify
     limit = context.gazetteer.max_name_tokens
     while position < len(run):
+        if _party_prefix(tokens, run, position):
+            position += 1  # "D-W. Va.": the party letter starts no name
+            continue
         match = _longest_match(context.text, tokens, run, position, limit, context.gazetteer)
         demonym = _demonym_here(context, tokens, run, position, match)
         if demonym is not None:
@@ -317,6 +321,17 @@ def _recognise_run(
             boundary = match[0] + 1
         position = match[0] + 1
     return spans
+
+
+def _party_prefix(tokens: list[_Token], run: list[int], position: int) -> bool:
+    """A party code joined by a hyphen to the next word of the run ("R-Ocilla")."""
+    following = run[position] + 1
+    return (
+        tokens[run[position]].word in PARTY_CODES
+        and position + 1 < len(run)
+        and run[position + 1] == following
+        and tokens[following].gap in ("-", "‑")
+    )
 
 
 def _demonym_here(
@@ -352,7 +367,7 @@ def _judge(
     first = tokens[run[position]]
     span = Span(first.start, span_end, context.text[first.start : span_end], name)
     if normalize(name) in area_abbreviation_keys():
-        return _abbreviation_span(context, tokens, run[position], span, last == position)
+        return _abbreviation_span(context, tokens, (run[position], run[last]), span)
     here = _Here(
         context.text, tokens, run, boundary, position, last, name, title_case,
         context.gazetteer, context.weights, context.surnames, context.local_names,
@@ -363,10 +378,14 @@ def _judge(
 
 
 def _abbreviation_span(
-    context: _Context, tokens: list[_Token], index: int, span: Span, single: bool
+    context: _Context, tokens: list[_Token], first_last: tuple[int, int], span: Span
 ) -> Span | None:
-    """ "Ga." after "Gainesville, " or "W.Va." anywhere; a bare "Ga" or "Ill" is a word."""
-    dotted_end = _abbreviation_end(context.text, tokens, index) if single else None
+    """ "Ga." after "Gainesville, ", "W. Va." after "D-" or "W.Va." anywhere; a bare "Ga" or
+    "Ill" is a word."""
+    first, last = first_last
+    dotted_end = _abbreviation_end(context.text, tokens, first)
+    if first != last and dotted_end is not None:  # "W. Va.": the period after the last word
+        dotted_end = _abbreviation_end(context.text, tokens, last, spaced=True)
     written = context.text[span.start : dotted_end] if dotted_end is not None else ""
     if dotted_end is not None and written in area_abbreviations():
         found = Span(span.start, dotted_end, written, span.name)
@@ -570,13 +589,12 @@ def _after_hyphenated_demonym(here: _Here) -> bool:
 
 
 def _after_party_or_code(here: _Here) -> bool:
-    """ "R-Ocilla", "DFL-Cook": a party letter or a short code joined by a hyphen is no
-    part of the place's name."""
+    """ "R-Ocilla", "DFL-Cook": a legislator's party joined by a hyphen is no part of the
+    place's name (but "T-Mobile" is not Mobile)."""
     index = here.run[here.position]
     if index == 0 or here.first.gap not in ("-", "‑"):
         return False
-    previous = here.tokens[index - 1].word.replace(".", "")
-    return previous.isupper() and len(previous) <= 3
+    return here.tokens[index - 1].word in PARTY_CODES
 
 
 def rule_document_or_media(here: _Here) -> str | None:
@@ -835,7 +853,9 @@ def _verdict(here: _Here) -> tuple[bool, list[str]]:
     return True, reasons
 
 
-def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None:
+def _abbreviation_end(
+    text: str, tokens: list[_Token], index: int, spaced: bool = False
+) -> int | None:
     """End of "Ga." in "Gainesville, Ga.", "(Ga.)", "D-Ga." or of "W.Va." anywhere; None if
     not that use.
 
@@ -848,11 +868,11 @@ def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None
         end = token.end
     if end is None:
         return None
-    if "." in text[token.start : end - 1]:
+    if spaced or "." in text[token.start : end - 1]:
         return end
     if index > 0 and token.gap in (", ", " (") and tokens[index - 1].capital:
         return end  # "Gainesville, Ga.", "Walker County (Ga.)"
-    if index > 0 and token.gap in ("-", "‑") and tokens[index - 1].word.isupper():
+    if index > 0 and token.gap in ("-", "‑") and tokens[index - 1].word in PARTY_CODES:
         return end  # a party and a state: "Nancy Pelosi, D-Calif."
     return None
 

@@ -138,6 +138,12 @@ def test_a_countrys_short_form_modifies_nouns(gazetteer: Gazetteer) -> None:
 def test_a_legislators_party_and_town_or_state(gazetteer: Gazetteer) -> None:
     text = "State Sen. Carla Nunes, R-Kalispell, and Rep. Dale Ortiz, D-Mont., voted no."
     assert names(text, gazetteer) == ["Kalispell", "Mont."]
+    assert names("Fans of T-Mobile and X-Men met.", gazetteer) == []  # not a party
+
+
+def test_a_spaced_state_abbreviation(gazetteer: Gazetteer) -> None:
+    found = geoparse("He was held in Tucker County, W. Va., on Friday.", gazetteer=gazetteer)
+    assert [(m.text, m.name) for m in found][-1] == ("W. Va.", "West Virginia")
 
 
 def test_state_abbreviations_in_parentheses_and_after_a_town(gazetteer: Gazetteer) -> None:
