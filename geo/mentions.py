@@ -22,9 +22,15 @@ from geo.lexicon import (
     FEATURE_HEADS,
     FUNCTION_WORDS,
     GENERIC_SUFFIXES,
+    INSTITUTION_HEADS,
+    INSTITUTION_OF_HEADS,
     MEDIA_HEADS,
+    PARTY_CODES,
     QUALIFIERS,
+    RESIDENT_NOUNS,
     SPEECH_VERBS,
+    STREET_ABBREVIATIONS,
+    STREET_HEADS,
     TITLES,
     area_abbreviation_keys,
     area_abbreviations,
@@ -73,13 +79,28 @@ def recognise(
     ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
     tokenised = [_tokens(text, start, end) for start, end in ranges]
     passage_runs = [(tokens, _runs(tokens)) for tokens in tokenised]
-    surnames = _person_names(passage_runs)
+    context = _Context(
+        text, gazetteer, demonyms, weights, trace,
+        surnames=_person_names(passage_runs),
+        local_names=_names_with_locative_cue(text, passage_runs),
+    )  # fmt: skip
     spans: list[Span] = []
     for tokens, runs in passage_runs:
-        spans.extend(
-            _recognise_passage(text, tokens, runs, gazetteer, demonyms, surnames, weights, trace)
-        )
+        spans.extend(_recognise_passage(context, tokens, runs))
     return spans
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every passage of one article shares while its names are recognised."""
+
+    text: str
+    gazetteer: Gazetteer
+    demonyms: bool
+    weights: Weights
+    trace: list[dict[str, object]] | None
+    surnames: frozenset[str]  # people the article names ("Rod Nelson" → "nelson")
+    local_names: frozenset[str]  # one-word names used with a locative cue somewhere
 
 
 def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> frozenset[str]:
@@ -176,70 +197,202 @@ def _connects_to_capital(tokens: list[_Token], index: int) -> bool:
     return False
 
 
+def _names_with_locative_cue(
+    text: str, passage_runs: list[tuple[list[_Token], list[list[int]]]]
+) -> frozenset[str]:
+    """One-word names the article uses as places at least once ("in Greer", "GREER —").
+
+    One sense per article: a town named like a person ("Greer", "Chapin") that the
+    article once places with a cue is that town in its other mentions too.
+    """
+    found: set[str] = set()
+    for tokens, runs in passage_runs:
+        for run in runs:
+            for index in run:
+                token = tokens[index]
+                if token.capital and (
+                    _has_locative_cue(text, tokens, index)
+                    or is_dateline(text, token.start, token.end)
+                ):
+                    found.add(normalize(token.word))
+    return frozenset(found)
+
+
 def _recognise_passage(
-    text: str,
-    tokens: list[_Token],
-    runs: list[list[int]],
-    gazetteer: Gazetteer,
-    demonyms: bool,
-    surnames: frozenset[str],
-    weights: Weights,
-    trace: list[dict[str, object]] | None,
+    context: _Context, tokens: list[_Token], runs: list[list[int]]
 ) -> list[Span]:
     if not tokens:
         return []
     title_case = _is_title_case(tokens)
-    spans: list[Span] = []
-    limit = gazetteer.max_name_tokens
+    listed = _listed_areas(context, tokens)
+    spans: list[Span] = [span for span, _ in listed]
+    taken = {index for _, group in listed for index in group}
     for run in runs:
-        position = 0
-        boundary = 0  # names before this run position do not qualify what follows
-        while position < len(run):
-            match = _longest_match(text, tokens, run, position, limit, gazetteer)
-            # A demonym is never the town of the same name ("Canadian", Texas; "English"),
-            # but a country's name is never a demonym ("Philippines", "Djibouti").
-            found = _demonym_span(text, tokens, run, position)
-            if found is not None and match is not None and match[0] >= found[1]:
-                if _names_country(gazetteer, match[2]) or _is_area(gazetteer, match[2]):
-                    found = None
-            if found is not None and (match is None or match[0] <= found[1]):
-                if demonyms:
-                    spans.append(found[0])
-                _note(trace, found[0], demonyms, ["demonym: the people or adjective of a place"])
-                position = found[1] + 1
-                continue
-            if match is None:
-                if tokens[run[position]].word.casefold() in ("and", "or", "&"):
-                    boundary = position + 1
-                position += 1
-                continue
-            last, span_end, name = match
-            first_token = tokens[run[position]]
-            span = Span(first_token.start, span_end, text[first_token.start : span_end], name)
-            if normalize(name) in area_abbreviation_keys():
-                dotted_end = (
-                    _abbreviation_end(text, tokens, run[position]) if last == position else None
-                )
-                written = text[first_token.start : dotted_end] if dotted_end is not None else ""
-                if dotted_end is not None and written in area_abbreviations():
-                    span = Span(first_token.start, dotted_end, written, name)
-                    spans.append(span)
-                    _note(trace, span, True, ["area abbreviation with its period"])
-                    boundary = last + 1
-                else:
-                    _note(trace, span, False, ["bare abbreviation: a word, not a state"])
-            else:
-                here = _Here(
-                    text, tokens, run, boundary, position, last, name, title_case,
-                    gazetteer, weights, surnames,
-                )  # fmt: skip
-                accepted, reasons = _verdict(here)
-                _note(trace, span, accepted, reasons)
-                if accepted:
-                    spans.append(span)
-                    boundary = last + 1
+        for part in _split_run(run, taken):
+            spans.extend(_recognise_run(context, tokens, part, title_case))
+    return sorted(spans, key=lambda span: span.start) if listed else spans
+
+
+_PLURAL_AREAS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+
+
+def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, list[int]]]:
+    """ "Clarke, Madison and Oconee counties": each name of such a list is "<Name> County"
+    (the spans, and the token indexes they take)."""
+    found: list[tuple[Span, list[int]]] = []
+    for index, token in enumerate(tokens):
+        suffix = _PLURAL_AREAS.get(token.word)
+        if suffix is None or index == 0 or token.gap != " ":
+            continue
+        for group in _names_listed_before(tokens, index):
+            for first in range(len(group)):  # "In Clarke": the longest part that is a county
+                start, end = tokens[group[first]].start, tokens[group[-1]].end
+                written = context.text[start:end]
+                if f"{written} {suffix}" in context.gazetteer:
+                    span = Span(start, end, written, f"{written} {suffix}")
+                    _note(context.trace, span, True, [f"named in a list before {token.word!r}"])
+                    found.append((span, group[first:]))
+                    break
+    return found
+
+
+def _names_listed_before(tokens: list[_Token], index: int) -> list[list[int]]:
+    """Token groups of the names in "A, B C and D" ending just before ``index``."""
+    groups: list[list[int]] = []
+    cursor = index - 1
+    while cursor >= 0 and tokens[cursor].capital:
+        group = [cursor]
+        while len(group) < 3 and tokens[group[0]].gap == " " and tokens[group[0] - 1].capital:
+            group.insert(0, group[0] - 1)
+        groups.append(group)
+        start = group[0]
+        if tokens[start].gap == ", ":
+            cursor = start - 1
+        elif start > 1 and tokens[start - 1].word in ("and", "or") and tokens[start].gap == " ":
+            cursor = start - 2
+        else:
+            break
+    return groups
+
+
+def _split_run(run: list[int], taken: set[int]) -> list[list[int]]:
+    """The run without the tokens a listed area took, as runs of what is left."""
+    if not taken or not any(index in taken for index in run):
+        return [run]
+    parts: list[list[int]] = [[]]
+    for index in run:
+        if index in taken:
+            parts.append([])
+        else:
+            parts[-1].append(index)
+    return [part for part in parts if part]
+
+
+def _recognise_run(
+    context: _Context, tokens: list[_Token], run: list[int], title_case: bool
+) -> list[Span]:
+    """The places of one capitalised run: at each position the longest gazetteer name (or
+    a demonym), judged by the rules; an accepted name qualifies none of what follows."""
+    spans: list[Span] = []
+    position = boundary = 0  # names before run position ``boundary`` do not qualify
+    limit = context.gazetteer.max_name_tokens
+    while position < len(run):
+        if _party_prefix(tokens, run, position):
+            position += 1  # "D-W. Va.": the party letter starts no name
+            continue
+        match = _longest_match(context.text, tokens, run, position, limit, context.gazetteer)
+        demonym = _demonym_here(context, tokens, run, position, match)
+        if demonym is not None:
+            span, last = demonym
+            if context.demonyms:
+                spans.append(span)
+            reasons = ["demonym: the people or adjective of a place"]
+            _note(context.trace, span, context.demonyms, reasons)
             position = last + 1
+            continue
+        if match is None:
+            if tokens[run[position]].word.casefold() in ("and", "or", "&"):
+                boundary = position + 1
+            position += 1
+            continue
+        accepted = _judge(context, tokens, run, (boundary, position), match, title_case)
+        if accepted is not None:
+            spans.append(accepted)
+            boundary = match[0] + 1
+        position = match[0] + 1
     return spans
+
+
+def _party_prefix(tokens: list[_Token], run: list[int], position: int) -> bool:
+    """A party code joined by a hyphen to the next word of the run ("R-Ocilla")."""
+    following = run[position] + 1
+    return (
+        tokens[run[position]].word in PARTY_CODES
+        and position + 1 < len(run)
+        and run[position + 1] == following
+        and tokens[following].gap in ("-", "‑")
+    )
+
+
+def _demonym_here(
+    context: _Context,
+    tokens: list[_Token],
+    run: list[int],
+    position: int,
+    match: tuple[int, int, str] | None,
+) -> tuple[Span, int] | None:
+    """A demonym starting here that no longer name overrides: a demonym is never the town
+    of the same name ("Canadian", Texas), but a country's name is never a demonym
+    ("Philippines", "Djibouti")."""
+    found = _demonym_span(context.text, tokens, run, position)
+    if found is None:
+        return None
+    if match is not None and match[0] >= found[1]:
+        if _names_country(context.gazetteer, match[2]) or _is_area(context.gazetteer, match[2]):
+            return None
+    return found if match is None or match[0] <= found[1] else None
+
+
+def _judge(
+    context: _Context,
+    tokens: list[_Token],
+    run: list[int],
+    where: tuple[int, int],
+    match: tuple[int, int, str],
+    title_case: bool,
+) -> Span | None:
+    """The span of a gazetteer match if the rules accept it here, else None (traced)."""
+    boundary, position = where
+    last, span_end, name = match
+    first = tokens[run[position]]
+    span = Span(first.start, span_end, context.text[first.start : span_end], name)
+    if normalize(name) in area_abbreviation_keys():
+        return _abbreviation_span(context, tokens, (run[position], run[last]), span)
+    here = _Here(
+        context.text, tokens, run, boundary, position, last, name, title_case,
+        context.gazetteer, context.weights, context.surnames, context.local_names,
+    )  # fmt: skip
+    accepted, reasons = _verdict(here)
+    _note(context.trace, span, accepted, reasons)
+    return span if accepted else None
+
+
+def _abbreviation_span(
+    context: _Context, tokens: list[_Token], first_last: tuple[int, int], span: Span
+) -> Span | None:
+    """ "Ga." after "Gainesville, ", "W. Va." after "D-" or "W.Va." anywhere; a bare "Ga" or
+    "Ill" is a word."""
+    first, last = first_last
+    dotted_end = _abbreviation_end(context.text, tokens, first)
+    if first != last and dotted_end is not None:  # "W. Va.": the period after the last word
+        dotted_end = _abbreviation_end(context.text, tokens, last, spaced=True)
+    written = context.text[span.start : dotted_end] if dotted_end is not None else ""
+    if dotted_end is not None and written in area_abbreviations():
+        found = Span(span.start, dotted_end, written, span.name)
+        _note(context.trace, found, True, ["area abbreviation with its period"])
+        return found
+    _note(context.trace, span, False, ["bare abbreviation: a word, not a state"])
+    return None
 
 
 def _note(
@@ -278,7 +431,7 @@ def _longest_match(
         name = text[first.start : token.end]
         plausible = (
             _plausible_name(name)
-            or _is_dateline(text, first.start, token.end)
+            or is_dateline(text, first.start, token.end)
             or _names_country(gazetteer, name)  # "DPRK"
         )
         if plausible and name in gazetteer:
@@ -302,13 +455,15 @@ def _plausible_name(name: str) -> bool:
     return not (len(letters) > 3 and all(ch.isupper() for ch in letters) and " " not in name)
 
 
-_DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-)")
+_DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-|:\s)")
 
 
-def _is_dateline(text: str, start: int, end: int) -> bool:
-    """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line, then a mark."""
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line or following
+    the headline's period or a date ("… kiss pig. CHARLESTON, W.Va. -"), then a mark."""
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip(" \t\u00a0*_#"):
+    before = text[line_start:start].rstrip(" \t\u00a0*_#")
+    if before and before[-1] not in ".!?" and not before[-1].isdigit():  # "March 15, 2009"
         return False
     return _DATELINE_END.match(text, end) is not None
 
@@ -328,6 +483,7 @@ class _Here:
     gazetteer: Gazetteer
     weights: Weights
     surnames: frozenset[str]
+    local_names: frozenset[str] = frozenset()
 
     @property
     def words(self) -> list[str]:
@@ -405,9 +561,40 @@ def rule_inside_longer_name(here: _Here) -> str | None:
         head = normalize(before[-2].word)
         if head in FEATURE_HEADS:
             return f"part of '{before[-2].word} of …': that feature's own name"
+        if head in INSTITUTION_OF_HEADS:
+            return None  # "University of Virginia": an institution of that place
+    if _after_party_or_code(here) or _after_hyphenated_demonym(here):
+        return None
+    if _company_of_country(here, before):
+        return None
     if not any(normalize(t.word) in QUALIFIERS for t in before[-1:]):
         return "part of a longer name (organisation)"
     return None
+
+
+def _company_of_country(here: _Here, before: list[_Token]) -> bool:
+    """ "Air Zimbabwe", "HSBC Malta", "Environment Canada": a company or agency of that
+    country, which names it. "United Russia" is a party, not the country."""
+    if here.last != len(here.run) - 1 or not _names_country(here.gazetteer, here.name):
+        return False
+    return not before or normalize(before[-1].word) != "united"
+
+
+def _after_hyphenated_demonym(here: _Here) -> bool:
+    """ "Egyptian-US relations", "Russian-Georgian war": two parties joined by a hyphen."""
+    index = here.run[here.position]
+    if index == 0 or here.first.gap not in ("-", "‑"):
+        return False
+    return normalize(here.tokens[index - 1].word) in demonym_countries()
+
+
+def _after_party_or_code(here: _Here) -> bool:
+    """ "R-Ocilla", "DFL-Cook": a legislator's party joined by a hyphen is no part of the
+    place's name (but "T-Mobile" is not Mobile)."""
+    index = here.run[here.position]
+    if index == 0 or here.first.gap not in ("-", "‑"):
+        return False
+    return here.tokens[index - 1].word in PARTY_CODES
 
 
 def rule_document_or_media(here: _Here) -> str | None:
@@ -422,20 +609,41 @@ def rule_document_or_media(here: _Here) -> str | None:
     return None
 
 
+def rule_street_name(here: _Here) -> str | None:
+    """ "Wichita Street", "Darby Rd.": a place name followed by a street word names a
+    street (which may be anywhere), not the place."""
+    after = here.after
+    if not after or here.tokens[here.run[here.last]].possessive or after[0].gap != " ":
+        return None
+    word = after[0].word.casefold()
+    if len(after) > 1:
+        return None  # "Florida Highway Patrol": an organisation of that place
+    if word in STREET_HEADS or word in STREET_ABBREVIATIONS:
+        return f"names a street ('{after[0].word}')"
+    return None
+
+
 def rule_first_name_and_surname(here: _Here) -> str | None:
     """ "Jordan Peterson", "Victoria Nuland": a first name then a capitalised surname."""
     after = here.after
     if not (here.single and after) or here.tokens[here.run[here.last]].possessive:
         return None
     following = after[0]
-    if normalize(following.word) in TITLES or not following.word.istitle():
+    if normalize(following.word) in TITLES or not _name_cased(following.word):
         return None
     if not is_first_name(here.words[0]) or _is_area(here.gazetteer, following.word):
         return None
+    if is_first_name(following.word) and len(after) > 1 and _name_cased(after[1].word):
+        return f"two first names before a surname ('{following.word} {after[1].word}')"
     rare = zipf(following.word)
     if (is_surname(following.word) and rare < 4.0) or rare < here.weights.english_word_zipf:
         return f"a first name before the surname {following.word!r}: a person"
     return None
+
+
+def _name_cased(word: str) -> bool:
+    """ "Nuland", "McClain", "DeLuca": a capital first, and not all capitals."""
+    return word[:1].isupper() and not word.isupper()
 
 
 def rule_modifier_of_longer_name(here: _Here) -> str | None:
@@ -452,17 +660,28 @@ def rule_modifier_of_longer_name(here: _Here) -> str | None:
             return "between a place and more capitalised words: an organisation's name"
     if not following.capital or normalize(following.word) in TITLES:
         return None  # "Hodeidah and Aden": a list, not a longer name
-    if following.word in here.gazetteer:
+    if following.word in here.gazetteer or _names_institution(after):
         return None
     if not _is_area(here.gazetteer, here.name):
         return "followed by a capitalised non-place: part of a longer name"
     return None
 
 
+def _names_institution(after: list[_Token]) -> bool:
+    """ "… Fire Department", "… City Council": the words after a town name one of its
+    institutions, which keeps the town a place."""
+    for token in after[:4]:
+        if not token.capital or token.gap != " ":
+            return False
+        if token.word.casefold() in INSTITUTION_HEADS:
+            return True
+    return False
+
+
 def rule_lone_first_name(here: _Here) -> str | None:
     """ "Patrick said…": a first name alone is a person unless a locative cue says otherwise."""
     if here.single and not here.strong() and is_first_name(here.words[0]):
-        if not here.locative():
+        if not here.locative() and not _place_context(here):
             return "a first name without a locative cue"
     return None
 
@@ -507,13 +726,32 @@ def rule_alternate_word(here: _Here) -> str | None:
 def rule_building_after_the(here: _Here) -> str | None:
     """ "the White House", "the City Park": common words after "the" name a building or
     an organisation, not the small town that happens to share the name."""
-    if here.single or here.strong() or here.last != len(here.run) - 1:
+    if here.single or here.strong():
         return None
     index = here.run[here.position]
-    if index == 0 or here.tokens[index - 1].word != "the":
+    words = here.words
+    if words[0] == "The":  # "The City Council": the article is inside the match
+        words = words[1:]
+    elif index == 0 or here.tokens[index - 1].word != "the" or here.last != len(here.run) - 1:
         return None
-    if all(here.common(word) for word in here.words):
+    if words and all(here.common(word) for word in words):
         return "common words after 'the': a building or organisation"
+    return None
+
+
+def rule_firm_name(here: _Here) -> str | None:
+    """ "Stevens & Wilkinson", "Johnson & Johnson": names joined by an ampersand are a
+    firm, not places."""
+    if here.name.isupper():
+        return None  # "TIJUANA & SAN DIEGO —": a dateline of two places
+    index_first, index_last = here.run[here.position], here.run[here.last]
+    tokens = here.tokens
+    before = tokens[index_first - 1] if index_first else None
+    after = tokens[index_last + 1] if index_last + 1 < len(tokens) else None
+    if after is not None and after.gap.strip() == "&" and after.capital:
+        return "joined by '&' to another name: a firm"
+    if before is not None and here.first.gap.strip() == "&" and before.capital:
+        return "joined by '&' to another name: a firm"
     return None
 
 
@@ -540,7 +778,45 @@ def rule_speaker(here: _Here) -> str | None:
     if previous is not None and previous.word in SPEECH_VERBS and here.first.gap == " ":
         if not _is_area(here.gazetteer, here.name):
             return f"after '{previous.word}': a speaker, not a place"
+    if _after_according_to(here.tokens, here.run[here.position]):
+        institution = following is not None and following.word.casefold() in INSTITUTION_HEADS
+        if not _is_area(here.gazetteer, here.name) and not institution:
+            return "after 'according to': a source, not a place"  # not "… to Hanover police"
     return None
+
+
+def rule_lone_surname(here: _Here) -> str | None:
+    """ "Taylor said", "according to Chisholm": a common surname alone, naming a small
+    place, with no locative cue, is more often the person."""
+    if not here.single or here.strong() or not is_surname(here.words[0]):
+        return None
+    if here.locative() or normalize(here.name) in here.local_names or _place_context(here):
+        return None
+    return "a common surname alone, without a locative cue"
+
+
+_AREA_QUALIFIERS = QUALIFIERS - {"the", "in", "of", "from", "to", "at", "across"}
+
+
+def _place_context(here: _Here) -> bool:
+    """Cues local news uses around a small town's name: a dateline ("CROMWELL —"), ", of
+    X", a party prefix ("D-Hardy"), a qualifier ("downtown X"), one of its institutions
+    ("X Fire Chief") or a list of counties ("X and Y counties")."""
+    token, index = here.first, here.run[here.position]
+    dateline = token.word.isupper() and is_dateline(here.text, token.start, token.end)
+    if dateline or _after_party_or_code(here):
+        return True
+    previous = here.tokens[index - 1] if index else None
+    if previous is not None and normalize(previous.word) in _AREA_QUALIFIERS:
+        return True
+    if previous is not None and previous.word == "of" and previous.gap.startswith(","):
+        return True
+    if _names_institution(here.after):
+        return True
+    following = here.tokens[index + 1 : index + 4]
+    if following and following[0].word.casefold() in RESIDENT_NOUNS:
+        return True  # "a Chapin man", "the Pratt area"
+    return any(t.word.casefold() in ("counties", "county", "townships") for t in following)
 
 
 RULES: tuple[Callable[[_Here], str | None], ...] = (
@@ -549,13 +825,16 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
     rule_after_title,
     rule_inside_longer_name,
     rule_document_or_media,
+    rule_street_name,
     rule_first_name_and_surname,
     rule_modifier_of_longer_name,
     rule_lone_first_name,
     rule_common_word,
     rule_alternate_word,
     rule_building_after_the,
+    rule_firm_name,
     rule_surname,
+    rule_lone_surname,
     rule_speaker,
 )
 
@@ -574,8 +853,11 @@ def _verdict(here: _Here) -> tuple[bool, list[str]]:
     return True, reasons
 
 
-def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None:
-    """End of "Ga." in "Gainesville, Ga." or of "W.Va." anywhere; None if not that use.
+def _abbreviation_end(
+    text: str, tokens: list[_Token], index: int, spaced: bool = False
+) -> int | None:
+    """End of "Ga." in "Gainesville, Ga.", "(Ga.)", "D-Ga." or of "W.Va." anywhere; None if
+    not that use.
 
     "Ill", "Mass" and "Pa" are words too, so a bare form never counts: it needs its
     period, and either inner periods or a place name and a comma before it.
@@ -586,10 +868,12 @@ def _abbreviation_end(text: str, tokens: list[_Token], index: int) -> int | None
         end = token.end
     if end is None:
         return None
-    if "." in text[token.start : end - 1]:
+    if spaced or "." in text[token.start : end - 1]:
         return end
-    if index > 0 and token.gap == ", " and tokens[index - 1].capital:
-        return end
+    if index > 0 and token.gap in (", ", " (") and tokens[index - 1].capital:
+        return end  # "Gainesville, Ga.", "Walker County (Ga.)"
+    if index > 0 and token.gap in ("-", "‑") and tokens[index - 1].word in PARTY_CODES:
+        return end  # a party and a state: "Nancy Pelosi, D-Calif."
     return None
 
 
@@ -635,8 +919,12 @@ def _is_well_known(gazetteer: Gazetteer, name: str, weights: Weights = DEFAULT) 
 
 
 def _is_area(gazetteer: Gazetteer, name: str) -> bool:
-    """Countries and areas modify nouns ("Azerbaijan Service"); towns rarely do."""
-    return any(c.primary and c.entry.kind not in ("city", "site") for c in gazetteer.lookup(name))
+    """Countries and areas modify nouns ("Azerbaijan Service", "U.S. Navy"); towns rarely do.
+    A country counts by any of its names: the short forms ("U.S.", "UK") are aliases."""
+    return any(
+        (c.primary and c.entry.kind not in ("city", "site")) or c.entry.kind == "country"
+        for c in gazetteer.lookup(name)
+    )
 
 
 def _has_locative_cue(text: str, tokens: list[_Token], index: int) -> bool:
@@ -644,9 +932,16 @@ def _has_locative_cue(text: str, tokens: list[_Token], index: int) -> bool:
     if index > 0 and normalize(tokens[index - 1].word) in {
         "in", "near", "to", "from", "at", "outside", "across", "towards", "via",
     }:  # fmt: skip
-        return True
+        return not _after_according_to(tokens, index)
     after = text[tokens[index].end : tokens[index].end + 3]
     return after.startswith(", ") and after[2:3].isupper()
+
+
+def _after_according_to(tokens: list[_Token], index: int) -> bool:
+    """ "according to Morris": a source of information, not a destination."""
+    if index < 2:
+        return False
+    return tokens[index - 1].word == "to" and tokens[index - 2].word.casefold() == "according"
 
 
 def _previous_token(tokens: list[_Token], run: list[int], position: int) -> _Token | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import KIND_CUES, is_common_word
+from geo.mentions import is_dateline
 from geo.model import Mention, Span
 from geo.weights import DEFAULT, Weights
 
@@ -111,6 +112,44 @@ def resolve(
     and that evidence moves the article's default only in proportion to how many of the
     name's mentions carry it.
     """
+    by_key, candidates = _candidates_by_name(spans, gazetteer)
+    # Pass 1: priors only, to learn which countries and points the document is about.
+    first = {key: max(found, key=lambda c: _prior(c, weights)) for key, found in candidates.items()}
+    reading = _Reading(
+        spans=spans,
+        by_key=by_key,
+        focus=_anchors(first, candidates, by_key),
+        local=_local_evidence(text, spans, candidates),
+        qualifiers=_qualifiers_only(text, spans, by_key),
+        weights=weights,
+        trace=trace,
+    )
+    picks: dict[int, _Pick] = {}
+    for key, found in candidates.items():
+        picks.update(_resolve_name(reading, key, found))
+    return [_mention(article, span, *picks[i]) for i, span in enumerate(spans) if i in picks]
+
+
+_Pick = tuple[Candidate, float, list[dict[str, object]]]  # best, probability, alternatives
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the whole article says, shared by the resolution of each of its names."""
+
+    spans: Sequence[Span]
+    by_key: dict[str, list[int]]  # name key → indexes of its spans
+    focus: _Focus
+    local: dict[int, _Local]  # span index → its own "X, Y" / "the state of X" evidence
+    qualifiers: dict[str, set[str]]  # name → names used only to qualify it
+    weights: Weights
+    trace: list[dict[str, object]] | None
+
+
+def _candidates_by_name(
+    spans: Sequence[Span], gazetteer: Gazetteer
+) -> tuple[dict[str, list[int]], dict[str, list[Candidate]]]:
+    """Span indexes per name key, and each name's fitting candidates (names with none out)."""
     by_key: dict[str, list[int]] = defaultdict(list)
     for index, span in enumerate(spans):
         by_key[normalize(span.name)].append(index)
@@ -118,72 +157,94 @@ def resolve(
         key: _fitting(gazetteer.lookup(spans[group[0]].name), [spans[i] for i in group])
         for key, group in by_key.items()
     }
-    candidates = {key: found for key, found in candidates.items() if found}
+    return by_key, {key: found for key, found in candidates.items() if found}
 
-    # Pass 1: priors only, to learn which countries and points the document is about.
-    first = {key: max(found, key=lambda c: _prior(c, weights)) for key, found in candidates.items()}
-    focus = _anchors(first, candidates, by_key)
-    local = _local_evidence(text, spans, candidates)
-    qualifiers = _qualifiers_only(text, spans, by_key)
 
-    picks: dict[int, tuple[Candidate, float, list[dict[str, object]]]] = {}
-    for key, found in candidates.items():
-        group = by_key[key]
-        skip = frozenset({key, *qualifiers.get(key, ())})
-        base = {c.entry.id: _document_score(c, skip, focus, weights) for c in found}
-        share = weights.local_share * sum(bool(local.get(i)) for i in group) / len(group)
-        default_local = {
-            c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in group
-                                      if local.get(i))
-            for c in found
-        }  # fmt: skip
-        default = _rank(found, {k: base[k][0] + default_local[k] for k in base})
-        for index in group:
-            evidence = local.get(index)
-            if evidence:
-                scores = {c.entry.id: base[c.entry.id][0] + _local_score(c, evidence, weights)[0]
-                          for c in found}  # fmt: skip
-                ranked = _rank(found, scores)
-            else:
-                ranked = default
-            best_score, best = ranked[0]
-            if not best.primary and best.entry.kind == "city" and best.entry.population < 5000:
-                if best_score < weights.min_alternate_score:
-                    continue  # a stray alternate name of a village: not worth a map pin
-            probability, alternatives = _calibrated(
-                ranked, spans[index], len(group), bool(evidence), weights
-            )
-            picks[index] = (best, probability, alternatives)
-            if trace is not None:
-                record = _explain(spans[index], ranked, base, evidence, probability, weights)
-                record["features"] = calibration_features(
-                    ranked, spans[index], len(group), bool(evidence)
-                )
-                trace.append(record)
+def _resolve_name(reading: _Reading, key: str, found: list[Candidate]) -> dict[int, _Pick]:
+    """One name's mentions: the article's default sense, unless a mention's own evidence
+    says otherwise."""
+    group = reading.by_key[key]
+    skip = frozenset({key, *reading.qualifiers.get(key, ())})
+    base = {c.entry.id: _document_score(c, skip, reading.focus, reading.weights) for c in found}
+    default = _rank(found, _default_scores(reading, group, found, base))
+    picks = {}
+    for index in group:
+        pick = _resolve_mention(reading, index, found, base, default)
+        if pick is not None:
+            picks[index] = pick
+    return picks
 
-    mentions = []
-    for index, span in enumerate(spans):
-        if index not in picks:
-            continue
-        candidate, probability, alternatives = picks[index]
-        entry = candidate.entry
-        mentions.append(
-            Mention(
-                article=article,
-                start=span.start,
-                end=span.end,
-                text=span.text,
-                name=entry.name,
-                lat=entry.lat,
-                lon=entry.lon,
-                kind=entry.kind,
-                country_code=entry.country_code,
-                gazetteer_id=entry.id,
-                score=round(probability, 4),
-                alternatives=tuple(alternatives),
-            )
-        )
-    return mentions
+
+_Scored = dict[str, tuple[float, list[tuple[float, str]]]]  # entry id → (score, evidence)
+
+
+def _default_scores(
+    reading: _Reading, group: list[int], found: list[Candidate], base: _Scored
+) -> dict[str, float]:
+    """Document score plus the name's local evidence, in proportion to the mentions that
+    carry it (one "Paris, Texas" among four "Paris" moves the default a quarter)."""
+    local, weights = reading.local, reading.weights
+    share = weights.local_share * sum(bool(local.get(i)) for i in group) / len(group)
+    default_local = {
+        c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in group
+                                  if local.get(i))
+        for c in found
+    }  # fmt: skip
+    return {k: base[k][0] + default_local[k] for k in base}
+
+
+def _resolve_mention(
+    reading: _Reading,
+    index: int,
+    found: list[Candidate],
+    base: _Scored,
+    default: list[tuple[float, Candidate]],
+) -> _Pick | None:
+    """The best candidate for one mention, its probability and alternatives (None for a
+    stray alternate name of a village)."""
+    weights, evidence = reading.weights, reading.local.get(index)
+    if evidence:
+        scores = {c.entry.id: base[c.entry.id][0] + _local_score(c, evidence, weights)[0]
+                  for c in found}  # fmt: skip
+        ranked = _rank(found, scores)
+    else:
+        ranked = default
+    best_score, best = ranked[0]
+    if not best.primary and best.entry.kind == "city" and best.entry.population < 5000:
+        if best_score < weights.min_alternate_score:
+            return None  # a stray alternate name of a village: not worth a map pin
+    span = reading.spans[index]
+    mentions = len(reading.by_key[normalize(span.name)])
+    probability, alternatives = _calibrated(ranked, span, mentions, bool(evidence), weights)
+    if reading.trace is not None:
+        record = _explain(span, ranked, base, evidence, probability, weights)
+        record["features"] = calibration_features(ranked, span, mentions, bool(evidence))
+        reading.trace.append(record)
+    return best, probability, alternatives
+
+
+def _mention(
+    article: str,
+    span: Span,
+    candidate: Candidate,
+    probability: float,
+    alternatives: list[dict[str, object]],
+) -> Mention:
+    entry = candidate.entry
+    return Mention(
+        article=article,
+        start=span.start,
+        end=span.end,
+        text=span.text,
+        name=entry.name,
+        lat=entry.lat,
+        lon=entry.lon,
+        kind=entry.kind,
+        country_code=entry.country_code,
+        gazetteer_id=entry.id,
+        score=round(probability, 4),
+        alternatives=tuple(alternatives),
+    )
 
 
 def _mean(values: Iterable[float]) -> float:
@@ -286,7 +347,19 @@ def _local_evidence(
         cue = _KIND_CUE.search(text, max(0, span.start - 40), span.start)
         if cue is not None:
             found[index].kind = KIND_CUES.get(cue.group(1).casefold(), "")
+        elif _in_dateline(text, span):
+            found[index].kind = "city"
     return {index: local for index, local in found.items() if local}
+
+
+def _in_dateline(text: str, span: Span) -> bool:
+    """ "NEW YORK (AP) —": a dateline names the city the story was filed from."""
+    letters = [ch for ch in span.text if ch.isalpha()]
+    return (
+        len(letters) > 2
+        and all(ch.isupper() for ch in letters)
+        and is_dateline(text, span.start, span.end)
+    )
 
 
 # -- evidence: each returns (score, reason) for one candidate --------------------------------

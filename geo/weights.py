@@ -55,19 +55,20 @@ class Weights:
 
     # -- calibration: score = 1 / (1 + exp(-(b0 + b·features))) ------------------------
     # Fitted with `storymap evaluate lgl.xml --fit-calibration` (L2 logistic regression on
-    # the 4,165 resolved LGL mentions, "right" = within 161 km of gold), then checked on
-    # GeoWebNews, which the fit never saw (ECE 0.040); see docs/evaluation.md.
-    calibration_intercept: float = -3.3549
-    calibration_margin: float = -0.2589
-    calibration_log_margin: float = 3.2814
-    calibration_country: float = -0.2966
-    calibration_admin: float = 0.4521
-    calibration_population: float = 3.3915
-    calibration_alternate: float = -0.9182
-    calibration_common_word: float = -0.4568
-    calibration_local_evidence: float = 0.9923
-    calibration_single_candidate: float = -1.5467
-    calibration_mentions: float = 0.5387
+    # the 4,298 resolved LGL mentions, "right" = within 161 km of gold), then checked on
+    # GeoWebNews, which the fit never saw (ECE 0.040); refitted 2026-12-01 after the
+    # recognition fixes of issue 11; see docs/evaluation.md.
+    calibration_intercept: float = -2.9942
+    calibration_margin: float = -0.3748
+    calibration_log_margin: float = 3.509
+    calibration_country: float = -0.2234
+    calibration_admin: float = 0.4192
+    calibration_population: float = 2.8511
+    calibration_alternate: float = -0.9078
+    calibration_common_word: float = -0.4058
+    calibration_local_evidence: float = 0.9552
+    calibration_single_candidate: float = -1.4703
+    calibration_mentions: float = 0.5798
 
     def replace(self, **changes: float) -> Weights:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]  # all floats

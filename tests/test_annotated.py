@@ -32,7 +32,8 @@ def test_calibration_error_and_reliability_table() -> None:
 
 
 def test_regression_set_holds(gazetteer: Gazetteer) -> None:
-    """New-topic articles (Andes, Gulf shipping, Paris/Texas/Georgia, Australian fires)."""
+    """New-topic articles (Andes, Gulf shipping, Paris/Texas/Georgia, Australian fires, and
+    local news: a flood in Iowa with a dateline, institutions, streets and a legislator)."""
     documents = read_annotated_folder(FIXTURES)
     assert len(documents) >= 4
     result = evaluate(documents, lambda text: geoparse(text, gazetteer=gazetteer), progress=False)
