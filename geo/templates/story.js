@@ -12,6 +12,7 @@ function storyMap(map, data) {
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
+  var LABEL_SIDES = ["right", "left", "above", "below"]; // where a place's name may go
   var LABEL_LIMIT = 40;          // place names written on the map at once, most mentioned first
   var OVERLAP = 0.8;             // markers closer than this share of their radii merge
   var DIM = { fillOpacity: 0.18, opacity: 0.25 };
@@ -658,32 +659,55 @@ function storyMap(map, data) {
     kept.forEach(function (entry) { put([entry.point.x - entry.radius, entry.point.y - entry.radius,
       entry.point.x + entry.radius, entry.point.y + entry.radius, entry.item]); });
     var origin = map.latLngToLayerPoint(map.containerPointToLatLng([0, 0]));
+    // The map's own controls (layers, export, legend, zoom) cover names as markers do.
+    var frame = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (control) {
+      var b = control.getBoundingClientRect();
+      if (!b.width) return;
+      put([b.left - frame.left + origin.x, b.top - frame.top + origin.y,
+           b.right - frame.left + origin.x, b.bottom - frame.top + origin.y, control]);
+    });
     var count = 0;
     kept.forEach(function (entry) {
       if (count >= LABEL_LIMIT) return;
       var item = entry.item, key = item.feature.properties._key;
       if (chapterKeys && !chapterKeys[key]) return;
       var name = item.feature.properties.name, w = 7 * name.length + 8, h = 16;
-      var x0 = entry.point.x + entry.radius + 2, y0 = entry.point.y - h / 2;
-      var cx = x0 - origin.x, cy = y0 - origin.y;
-      if (cx < 0 || cy < 0 || cx + w > size.x || cy + h > size.y) return;
-      var box = [x0, y0, x0 + w, y0 + h, item];
-      if (hits(box)) return;
-      put(box);
-      wanted[key] = entry;
+      var p = entry.point, r = entry.radius + 2;
+      // Right of the marker first, then left, above and below: the first side that is on
+      // screen and covers no other name or marker.
+      var sides = { right: [p.x + r, p.y - h / 2], left: [p.x - r - w, p.y - h / 2],
+                    above: [p.x - w / 2, p.y - r - h], below: [p.x - w / 2, p.y + r] };
+      var side = LABEL_SIDES.find(function (s) {
+        var x0 = sides[s][0], y0 = sides[s][1], cx = x0 - origin.x, cy = y0 - origin.y;
+        return cx >= 0 && cy >= 0 && cx + w <= size.x && cy + h <= size.y &&
+          !hits([x0, y0, x0 + w, y0 + h, item]);
+      });
+      if (!side) return;
+      put([sides[side][0], sides[side][1], sides[side][0] + w, sides[side][1] + h, item]);
+      wanted[key] = { entry: entry, side: side };
       count++;
     });
     Object.keys(labelsShown).forEach(function (key) {
       if (!wanted[key]) { map.removeLayer(labelMarkers[key]); delete labelsShown[key]; }
     });
     Object.keys(wanted).forEach(function (key) {
-      var entry = wanted[key], marker = labelMarkers[key];
+      var entry = wanted[key].entry, side = wanted[key].side, marker = labelMarkers[key];
       if (!marker) {
         var span = el("span", null, entry.item.feature.properties.name);
         marker = labelMarkers[key] = L.marker(entry.item.layer.getLatLng(), { pane: "storyLabels", interactive: false,
           keyboard: false, icon: L.divIcon({ className: "story-place-label", iconSize: null, html: span }) });
       }
-      marker.options.icon.options.iconAnchor = [-(entry.radius + 3), 9];
+      // The span is shifted by CSS (is-left, is-above, is-below) so that its real width,
+      // not the estimate, sits against the marker.
+      var r = entry.radius + 3, anchor = { right: [-r, 9], left: [r, 9], above: [0, r + 16], below: [0, -r] };
+      var icon = marker.options.icon.options;
+      var changed = icon.iconAnchor === undefined || icon.iconAnchor[0] !== anchor[side][0] ||
+        icon.iconAnchor[1] !== anchor[side][1] || marker.side !== side;
+      icon.iconAnchor = anchor[side];
+      icon.className = "story-place-label is-" + side;
+      marker.side = side;
+      if (changed && labelsShown[key]) marker.setIcon(marker.options.icon);
       if (!labelsShown[key]) { marker.setIcon(marker.options.icon); marker.addTo(map); labelsShown[key] = true; }
     });
   }

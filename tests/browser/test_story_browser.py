@@ -409,3 +409,17 @@ def test_a_passage_clicked_is_the_quote_the_popup_shows(seeds: PageSession) -> N
     scroller, shown = box(popup.locator(".story-popup")), box(current)
     assert scroller["y"] <= shown["y"] < scroller["y"] + scroller["height"]  # scrolled to it
     seeds.screenshot("story-popup-clicked-passage.png")
+
+
+def test_names_go_on_any_free_side_and_never_under_the_controls(seeds: PageSession) -> None:
+    page = seeds.page
+    labels = page.locator(".story-place-label span")
+    names = labels.all_inner_texts()
+    assert {"Moscow", "Baku", "Yerevan", "Tehran"} <= set(names)  # Yerevan's right is Baku
+    assert page.locator(".story-place-label.is-left").count() >= 1
+    boxes = [box(labels.nth(i)) for i in range(labels.count())]
+    controls = page.locator(".leaflet-control")
+    covers = [box(controls.nth(i)) for i in range(controls.count()) if controls.nth(i).is_visible()]
+    for i, a in enumerate(boxes):
+        assert not any(overlaps(a, b) for b in boxes[i + 1 :]), names[i]
+        assert not any(overlaps(a, c) for c in covers), names[i]
