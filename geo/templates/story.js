@@ -311,6 +311,11 @@ function storyMap(map, data) {
     return text.replace(/\s{2,}(?=[.,;:!?)\]\u2019\u201d\u00bb'"])/g, "").replace(/\s+/g, " ");
   }
 
+  function sameWords(a, b) {
+    var words = function (t) { return (t || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim(); };
+    return !!b && words(a) === words(b);
+  }
+
   function quote(mention) {
     var block = el("blockquote");
     block.dataset.passage = mention.article + "\u0000" + mention.passage;
@@ -826,7 +831,7 @@ function storyMap(map, data) {
     }
     section.appendChild(meta);
     var list = el("ol");
-    article.passages.forEach(function (passage) {
+    article.passages.forEach(function (passage, passageIndex) {
       var li = el("div", "story-passage"), row = el("li");
       row.appendChild(li);
       li.tabIndex = 0;
@@ -858,6 +863,12 @@ function storyMap(map, data) {
       li.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); activate(); }
       });
+      if (passageIndex === 0 && sameWords(shown(passage.text), article.headline)) {
+        heading.textContent = ""; // the headline is the article's first passage: said once,
+        li.classList.add("is-heading"); // its names marked and clickable like any other
+        heading.appendChild(li);
+        return;
+      }
       list.appendChild(row);
     });
     section.appendChild(list);

@@ -158,6 +158,10 @@ def test_the_panel_heads_articles_with_headlines_dates_and_bylines(seeds: PageSe
     bylines = " ".join(page.locator(".story-byline").all_text_contents())
     assert "by Giuliano Bifolchi" in bylines and "Kavkaz Files" in bylines
     assert page.title() == "Russian President Putin visits Azerbaijan to discuss regional stability"
+    headline = first.locator("h2")  # said once, its names marked like any passage's
+    assert headline.inner_text() == page.title()
+    assert headline.locator("mark", has_text="Azerbaijan").count() == 1
+    assert page.title() not in first.locator("ol").inner_text()
     page.evaluate(f"window.storymap.openPopup({key_of(page, 'Baku')!r})")
     cites = page.locator(".leaflet-popup-content cite").all_text_contents()
     assert (  # each quoted passage names its article by headline and date, not by file
