@@ -54,14 +54,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build_parser(sub: Any) -> None:
     build = sub.add_parser("build", help="geoparse the articles, write layers and the map page")
-    build.add_argument("--seeds", type=Path, default=Path("seeds"), help="article folder")
-    build.add_argument("--layers", type=Path, default=Path("layers"), help="story layers folder")
-    build.add_argument("--site", type=Path, default=Path("site"), help="output folder for the page")
+    build.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="article folder (default: seeds)"
+    )
+    build.add_argument(
+        "--layers", type=Path, default=Path("layers"),
+        help="story definitions and corrections.yaml in, GeoJSON layers out (default: layers)",
+    )  # fmt: skip
+    build.add_argument(
+        "--site", type=Path, default=Path("site"), help="folder of the page (default: site)"
+    )
     build.add_argument(
         "--tiles",
         default="osm",
         choices=["osm", "carto", "none"],
-        help="online base map the reader may switch to (the offline map is always there)",
+        help="online base map the reader may switch to (default: osm; the offline map is "
+        "always there)",
     )
     build.add_argument("--title", default=None, help="page title (default: from the articles)")
     _symlink_option(build)
@@ -124,9 +132,12 @@ def _export_parser(sub: Any) -> None:
         choices=["geojson", "gpkg", "parquet", "csv"],
         help="default: from the --out extension (.geojson, .gpkg, .parquet, .csv)",
     )
-    export.add_argument("--out", required=True, type=Path)
+    export.add_argument("--out", required=True, type=Path, help="the file to write")
     export.add_argument("--layer", default=None, help="places, corridors or conflicts (all)")
-    export.add_argument("--layers", type=Path, default=Path("layers"))
+    export.add_argument(
+        "--layers", type=Path, default=Path("layers"),
+        help="folder of the built layers (default: layers)",
+    )  # fmt: skip
     export.set_defaults(handler=_export)
 
 
