@@ -254,8 +254,8 @@ def _in_process(
     from geo.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.default()
-    for chunk in chunked(paths, CHUNK_SIZE):
-        yield from geoparse_paths(chunk, gazetteer, demonyms=demonyms, weights=weights)
+    for path in paths:  # one at a time: each JSON line is written as soon as it is ready
+        yield from geoparse_paths([path], gazetteer, demonyms=demonyms, weights=weights)
 
 
 # -- in the worker processes ------------------------------------------------------------
