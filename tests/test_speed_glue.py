@@ -1,0 +1,95 @@
+"""The shortcuts around the recogniser answer exactly what the long way answers: name keys
+(ASCII skips Unicode decomposition), cached "is it a name?" answers, and passage splitting
+(repeated paragraphs, tweet and hashtag lines, the word before a full stop)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo import gazetteer as gazetteer_module
+from geo import passages
+from geo.gazetteer import _FOLD, _SPACE, Gazetteer, normalize
+from geo.model import Article
+
+
+def _normalize_the_long_way(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", stripped.casefold()).strip(" '-,")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=16) | st.text(max_size=16))
+def test_name_keys_are_the_same_for_ascii_and_other_text(name: str) -> None:
+    assert normalize.__wrapped__(name) == _normalize_the_long_way(name)
+
+
+def test_name_keys_of_odd_spellings() -> None:
+    for name in ["U.S.", "Naxçıvan", "São Paulo", "ﬁnland", "Mos\u200bcow", "Russia’s", "  A  B "]:
+        assert normalize.__wrapped__(name) == _normalize_the_long_way(name), name
+
+
+def test_remembered_name_answers_stay_right_when_the_memory_is_full(
+    tiny_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gazetteer_module, "MEMBERSHIP_CACHE_SIZE", 3)
+    asked = ["Georgia", "Atlantis", "U.S.", "Pari", "Armenia", "georgia", "GEORGIA", "Paris"]
+    expected = [True, False, True, False, True, True, True, True]
+    for _ in range(3):
+        assert [name in tiny_gazetteer for name in asked] == expected
+    assert len(tiny_gazetteer._known) <= 3
+    assert 42 not in tiny_gazetteer  # type: ignore[operator]
+
+
+def _texts(article_text: str) -> list[str]:
+    return [p.text for p in passages.split_passages(Article("a", article_text))]
+
+
+def test_a_paragraph_pasted_again_is_left_out_wherever_it_repeats() -> None:
+    first, second = "Troops left Kherson today.", "Aid reached Odesa by night."
+    assert _texts(f"{first}\n{second}\n{first.upper()}") == [first, second]
+    assert _texts(f"{first}\n{first}\n{first}\n{second}") == [first, second]
+    assert _texts(f"{first}\n{second}\n{second}!") == [first, second]
+
+
+def test_tweet_embeds_and_hashtag_lines_are_noise_in_any_case() -> None:
+    kept = "Fighting went on near Bakhmut."
+    for noise in [
+        "Shelling again pic.twitter.com/AbC123",
+        "SHELLING AGAIN PIC.TWITTER.COM/ABC123",
+        "More at https://t.co/xyz now",
+        "— Jane Doe (@janedoe) March 3, 2022",
+        "Read this #Ukraine #Russia #war",
+    ]:
+        assert _texts(f"{kept}\n{noise}") == [kept], noise
+    assert _texts(f"{kept}\nVisit example.com for #Ukraine news.") == [
+        kept, "Visit example.com for #Ukraine news."
+    ]  # fmt: skip
+
+
+def _word_before_the_long_way(text: str, sentence_start: int, dot: int) -> str:
+    word_start = dot
+    while word_start > sentence_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    return text[word_start:dot]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["U.S", "Dr", "J", "e.g", "Kyiv", "x" * 30, "a.b" * 9, "Mr", "7", "\u00a0"])
+        | st.text(alphabet="ab .\n\u2003", max_size=8),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_sentences_end_where_the_word_by_word_rule_ends_them(text: str) -> None:
+    """The look-back for the word before a full stop gives the word a character-by-character
+    walk gives, however long the word (longer than the look-back too)."""
+    for dot in range(len(text) + 1):
+        for start in {0, max(0, dot - 3), dot}:
+            reference = _word_before_the_long_way(text, start, dot)
+            assert passages._word_before(text, start, dot) == reference
