@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -93,3 +94,50 @@ def test_sentences_end_where_the_word_by_word_rule_ends_them(text: str) -> None:
         for start in {0, max(0, dot - 3), dot}:
             reference = _word_before_the_long_way(text, start, dot)
             assert passages._word_before(text, start, dot) == reference
+
+
+def test_layer_rows_are_what_iterrows_gives() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo import frames
+
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "count": [1, 2, 3],
+            "score": [0.5, float("nan"), 1.0],
+            "flag": [True, False, True],
+            "articles": [["x"], [], ["y", "z"]],
+            "geometry": [Point(1, 2), Point(-3.1234567, 4), Point(0, 0)],
+        },
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    by_column = list(frames._rows(frame))
+    by_row = [(row["geometry"], row.drop("geometry").to_dict()) for _, row in frame.iterrows()]
+    assert repr(by_column) == repr(by_row)
+    features = frames.to_feature_collection(frame)["features"]
+    assert [f["properties"]["score"] for f in features] == [0.5, None, 1.0]
+    assert type(features[0]["properties"]["count"]) is int
+
+
+_DATE_WORDS = ["in", "since", "last", "This", "NEXT", "year", "March", "sept.", "2022",
+               "1999", "2101", "12th", "from", "to", "the", "war", "\u0662\u0660\u0662\u0662",
+               "early", "mid-", "of", ","]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_WORDS), max_size=10).map(" ".join))
+def test_dates_are_found_as_the_full_pattern_finds_them(text: str) -> None:
+    """The quick check before the date pattern never hides a date the pattern finds."""
+    from geo import timeline
+    from geo.metadata import ArticleMeta
+    from geo.model import Passage
+
+    meta = {"a": ArticleMeta(article="a", date="2024-05-10")}
+    found = timeline.passage_dates([Passage("a", 0, 0, len(text), text)], meta)
+    base = date(2024, 5, 10)
+    matches = timeline.PHRASE.finditer(text)
+    expected = [m.group() for m in matches if timeline._period(m, base) is not None]
+    assert [phrase.text for phrase in found] == expected
