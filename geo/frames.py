@@ -170,8 +170,13 @@ def _rounded(value: Any) -> Any:
     return value
 
 
+_JSON_LEAVES = (str, int, bool)  # exact types only: numpy scalars and subclasses convert
+
+
 def _plain(value: Any) -> Any:
     """Numpy and pandas values → JSON values; NaN → null."""
+    if value is None or type(value) in _JSON_LEAVES:  # most values: nothing to convert
+        return value
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, float) and math.isnan(value):

@@ -120,6 +120,10 @@ def test_layer_rows_are_what_iterrows_gives() -> None:
     features = frames.to_feature_collection(frame)["features"]
     assert [f["properties"]["score"] for f in features] == [0.5, None, 1.0]
     assert type(features[0]["properties"]["count"]) is int
+    import numpy as np
+
+    nested = {"a": [np.int64(3), np.float64("nan"), {"b": np.bool_(True)}, "x", None, 2.5]}
+    assert repr(frames._plain(nested)) == repr({"a": [3, None, {"b": True}, "x", None, 2.5]})
 
 
 _DATE_WORDS = ["in", "since", "last", "This", "NEXT", "year", "March", "sept.", "2022",
