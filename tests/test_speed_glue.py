@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -145,3 +146,25 @@ def test_dates_are_found_as_the_full_pattern_finds_them(text: str) -> None:
     matches = timeline.PHRASE.finditer(text)
     expected = [m.group() for m in matches if timeline._period(m, base) is not None]
     assert [phrase.text for phrase in found] == expected
+
+
+def test_lines_made_by_the_workers_are_the_lines_made_from_results(tmp_path: Path) -> None:
+    from geo.mention_store import geoparse_line
+    from geo.model import InputError
+    from geo.parallel import ArticleResult, geoparse_files, geoparse_rendered
+
+    texts = ["Troops left Kherson for Odesa.", "", "Talks in Baku and Yerevan.", "Paris, Texas."]
+    for number, text in enumerate(texts * 3):
+        (tmp_path / f"{number:02d}.txt").write_text(text, encoding="utf-8")
+    paths = sorted(tmp_path.iterdir())
+
+    def shown(outcome: ArticleResult | InputError | str) -> str:
+        if isinstance(outcome, ArticleResult):
+            return geoparse_line(outcome)
+        return outcome if isinstance(outcome, str) else f"error: {outcome}"
+
+    expected = [shown(outcome) for outcome in geoparse_files(paths, jobs=1)]
+    assert sum(line.startswith("error: ") for line in expected) == 3
+    for jobs in (1, 2):
+        rendered = geoparse_rendered(paths, geoparse_line, jobs=jobs, demonyms=False)
+        assert [shown(outcome) for outcome in rendered] == expected
