@@ -84,7 +84,14 @@ def _cpu_s() -> float:
 
 
 def _peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """This process's own peak RSS (``VmHWM``). ``ru_maxrss`` is not: Linux keeps it across
+    ``execve``, so a worker would report the benchmark parent's peak when that is larger."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+    return round(int(kilobytes) / 1024, 1)
 
 
 def worker(system: str, texts_file: Path, spawned: float, demonyms: bool) -> dict[str, object]:

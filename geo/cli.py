@@ -322,11 +322,9 @@ def _corrected(mentions: list, articles: list, layers: Path, gazetteer) -> list:
 
 def _geoparse(args: argparse.Namespace) -> int:
     """One JSON line (``--jsonl``) or one readable block per input file, in path order."""
-    import json
-
-    from geo.mention_store import mention_record
+    from geo.mention_store import geoparse_line
     from geo.model import InputError
-    from geo.parallel import geoparse_files
+    from geo.parallel import ArticleResult, geoparse_files, geoparse_rendered
 
     if args.out:
         return _geoparse_to_store(args)
@@ -335,10 +333,15 @@ def _geoparse(args: argparse.Namespace) -> int:
     )
     if args.explain:
         return _explain(args, files, errors)
-    outcomes = geoparse_files(
-        files, jobs=args.jobs, demonyms=args.demonyms, scheduler=args.scheduler,
-        weights=_weights(args),
-    )  # fmt: skip
+    # Offline JSON lines are made where each article is geoparsed (every core), not here.
+    lines = args.jsonl and args.geocoder == "offline"
+    options = {"jobs": args.jobs, "demonyms": args.demonyms, "scheduler": args.scheduler,
+               "weights": _weights(args)}  # fmt: skip
+    outcomes: Iterator[Any] = (
+        geoparse_rendered(files, geoparse_line, **options)
+        if lines
+        else geoparse_files(files, **options)
+    )
     readable = 0
     for outcome in _cluster_errors(outcomes):
         if isinstance(outcome, InputError):
@@ -346,10 +349,13 @@ def _geoparse(args: argparse.Namespace) -> int:
             print(f"storymap: skipped {outcome}", file=sys.stderr)
             continue
         readable += 1
+        if isinstance(outcome, str):
+            print(outcome, flush=True)
+            continue
         article, mentions = outcome.article, _maybe_relocate(outcome.mentions, args)
         if args.jsonl:
-            record = {"id": article.id, "mentions": [mention_record(m) for m in mentions]}
-            print(json.dumps(record, ensure_ascii=False, sort_keys=False), flush=True)
+            relocated = ArticleResult(article, outcome.passages, mentions)
+            print(geoparse_line(relocated), flush=True)
             continue
         print(f"{article.id}: {counted(len(mentions), 'mention')}")
         for m in mentions:

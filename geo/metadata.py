@@ -18,10 +18,12 @@ and path are the only input: reading files is ``geo.articles``' job.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -136,11 +138,16 @@ def parse_date(value: Any, *, languages: list[str] | None = None) -> str | None:
         return value.isoformat()
     if not isinstance(value, str) or not value.strip():
         return None
+    return _parse_date_text(value.strip()[:100], None if languages is None else tuple(languages))
+
+
+@lru_cache(maxsize=4096)  # articles of one story share their dates; dateparser takes ~1 ms
+def _parse_date_text(text: str, languages: tuple[str, ...] | None) -> str | None:
     import dateparser
 
     parsed = dateparser.parse(
-        value.strip()[:100],
-        languages=languages,
+        text,
+        languages=None if languages is None else list(languages),
         settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"]},
     )
     return parsed.date().isoformat() if parsed else None
@@ -247,8 +254,8 @@ def _looks_like_html(text: str) -> bool:
 
 # -- plain text ---------------------------------------------------------------------------
 def _from_plain_text(text: str) -> dict[str, Any]:
-    lines = [_clean(_MARKUP.sub(" ", line)) for line in text.splitlines()]
-    top = [line for line in lines if line][:TOP_LINES]
+    lines = (_clean(_MARKUP.sub(" ", line)) for line in text.splitlines())
+    top = list(itertools.islice((line for line in lines if line), TOP_LINES))
     fields: dict[str, Any] = {"headline": "", "date": None, "author": "", "outlet": "", "url": ""}
     for number, line in enumerate(top):
         if not fields["author"] and (author := _AUTHOR_LINE.match(line)):
@@ -262,7 +269,7 @@ def _from_plain_text(text: str) -> dict[str, Any]:
         if not fields["url"] and (url := _URL_LINE.match(line)):
             fields["url"] = url.group("url")
             continue
-        if fields["date"] is None and (found := DATE_PATTERN.search(line)) and len(line) < 200:
+        if fields["date"] is None and len(line) < 200 and (found := DATE_PATTERN.search(line)):
             fields["date"] = parse_date(found.group(), languages=["en"])
             if fields["date"]:
                 continue

@@ -68,6 +68,9 @@ class ArticleResult:
 
 
 Outcome = ArticleResult | InputError
+# What a worker sends back for an article instead of the result itself (a JSON line): the
+# work of turning results into output is then spread over the workers too.
+Render = Callable[[ArticleResult], str]
 
 
 @dataclass(slots=True)
@@ -169,23 +172,52 @@ def geoparse_files(
     cluster do the work instead (``geo.distributed``). Results are identical to
     ``geo.pipeline.geoparse_article`` run on each file in turn.
     """
+    return _outcomes(paths, jobs, demonyms, chunk_size, scheduler, weights, None)
+
+
+def geoparse_rendered(
+    paths: Sequence[Path],
+    render: Render,
+    *,
+    jobs: int | None = None,
+    demonyms: bool = False,
+    scheduler: str | None = None,
+    weights: Weights | None = None,
+) -> Iterator[str | InputError]:
+    """``geoparse_files`` with each readable article as ``render(result)``, made where it
+    was geoparsed (every core; by the client with a ``scheduler``). ``render`` must be a
+    module-level function, so that it pickles by name."""
+    return _outcomes(paths, jobs, demonyms, None, scheduler, weights, render)
+
+
+def _outcomes(
+    paths: Sequence[Path],
+    jobs: int | None,
+    demonyms: bool,
+    chunk_size: int | None,
+    scheduler: str | None,
+    weights: Weights | None,
+    render: Render | None,
+) -> Iterator[Any]:
+    """Both of the above: one path through pool, process and cluster, so they agree."""
     if scheduler:
         if weights not in (None, DEFAULT):
             raise ClusterError("--weights is not available with --scheduler; workers use defaults")
-        yield from cluster().outcomes_on_cluster(scheduler, paths, demonyms=demonyms)
+        outcomes = cluster().outcomes_on_cluster(scheduler, paths, demonyms=demonyms)
+        yield from _rendered(outcomes, render)
         return
     workers = min(default_jobs() if jobs is None else jobs, len(paths))
     if jobs is None and len(paths) < POOL_MIN_FILES:
         workers = 1
     if workers <= 1:
-        yield from _in_process(paths, demonyms, weights)
+        yield from _rendered(_in_process(paths, demonyms, weights), render)
         return
     size = chunk_size or chunk_size_for(len(paths), workers)
     context = multiprocessing.get_context(_START_METHOD)
     context.set_forkserver_preload(_PRELOAD)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_open_gazetteer) as pool:
         yield from ordered(
-            lambda chunk: pool.submit(_work, chunk, demonyms, weights),
+            lambda chunk: pool.submit(_work, chunk, demonyms, weights, render),
             chunked(paths, size),
             window=workers * IN_FLIGHT_PER_WORKER,
         )
@@ -254,8 +286,8 @@ def _in_process(
     from geo.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.default()
-    for chunk in chunked(paths, CHUNK_SIZE):
-        yield from geoparse_paths(chunk, gazetteer, demonyms=demonyms, weights=weights)
+    for path in paths:  # one at a time: each JSON line is written as soon as it is ready
+        yield from geoparse_paths([path], gazetteer, demonyms=demonyms, weights=weights)
 
 
 # -- in the worker processes ------------------------------------------------------------
@@ -270,6 +302,14 @@ def _open_gazetteer() -> None:
     _worker_gazetteer = Gazetteer.default()
 
 
-def _work(chunk: list[Path], demonyms: bool, weights: Weights | None = None) -> list[Outcome]:
+def _work(
+    chunk: list[Path], demonyms: bool, weights: Weights | None = None, render: Render | None = None
+) -> list[Outcome | str]:
     assert _worker_gazetteer is not None, "the pool initializer opens the gazetteer"
-    return geoparse_paths(chunk, _worker_gazetteer, demonyms=demonyms, weights=weights)
+    outcomes = geoparse_paths(chunk, _worker_gazetteer, demonyms=demonyms, weights=weights)
+    return list(_rendered(outcomes, render))
+
+
+def _rendered(outcomes: Iterable[Outcome], render: Render | None) -> Iterator[Outcome | str]:
+    for outcome in outcomes:
+        yield outcome if render is None or isinstance(outcome, InputError) else render(outcome)

@@ -70,6 +70,9 @@ _TWEET = re.compile(
     r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status|"
     r"^\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
 )
+# Every match of _TWEET holds "(@" or ".co" (in "t.co/", "twitter.com/"; under re.I, "c"
+# and "o" match no other letters): this cheap search rules out nearly every line first.
+_TWEET_HINT = re.compile(r"\(@|\.[cC][oO]")
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 _MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
@@ -85,6 +88,7 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc inc ltd co corp dept "
     "est approx fig vol e.g i.e u.s u.k u.n a.m p.m mt ft ave blvd rd".split()
 )
+_LOOK_BACK = 24  # characters before a full stop searched for the word it ends
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
 
 
@@ -153,17 +157,22 @@ def split_passages(article: Article) -> list[Passage]:
     article = reading_view(article)
     text = article.text
     passages: list[Passage] = []
+    kept: list[tuple[int, int]] = []
     seen_paragraphs: set[bytes] = set()
     for start, end in _paragraphs(article):
         start, end = _trim(text, start, end)
         if start >= end or _is_noise(text[start:end]):
             continue
-        # The paragraph's words, case folded, as a short digest: a 10 MB line is not kept.
-        words = _NOT_WORD.sub(" ", text[start:end].casefold()).strip(" ")
-        key = hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        if key in seen_paragraphs:
-            continue
-        seen_paragraphs.add(key)
+        # The first paragraph repeats nothing: its key is made only when a second one comes
+        # (many scraped articles are one line).
+        if len(kept) == 1 and not seen_paragraphs:
+            seen_paragraphs.add(_paragraph_key(text, *kept[0]))
+        if kept:
+            key = _paragraph_key(text, start, end)
+            if key in seen_paragraphs:
+                continue
+            seen_paragraphs.add(key)
+        kept.append((start, end))
         for s_start, s_end in _sentences(text, start, end):
             for w_start, w_end in _windows(text, s_start, s_end):
                 w_start, w_end = _trim(text, w_start, w_end)
@@ -172,6 +181,12 @@ def split_passages(article: Article) -> list[Passage]:
                         Passage(article.id, len(passages), w_start, w_end, text[w_start:w_end])
                     )
     return passages
+
+
+def _paragraph_key(text: str, start: int, end: int) -> bytes:
+    """The paragraph's words, case folded, as a short digest: a 10 MB line is not kept."""
+    words = _NOT_WORD.sub(" ", text[start:end].casefold()).strip(" ")
+    return hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
@@ -202,7 +217,9 @@ def _is_noise(line: str) -> bool:
     """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
     if not _LETTER.search(line) or _URL_ONLY.match(line):
         return True
-    if _TWEET.search(line) or len(_HASHTAG.findall(line)) >= 3:
+    if _TWEET_HINT.search(line) and _TWEET.search(line):
+        return True
+    if "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True
     if len(line) < 120 and _NOISE_LINES.match(line):
         return True
@@ -223,14 +240,24 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
-    word_start = dot
-    while word_start > sentence_start and not text[word_start - 1].isspace():
-        word_start -= 1
-    word = text[word_start:dot].lstrip("(\"'“‘").casefold()
+    word = _word_before(text, sentence_start, dot).lstrip("(\"'“‘").casefold()
     if word in _ABBREVIATIONS:
         return True
     # Initials ("J. Smith") and dotted abbreviations ("U.S.", "a.m.").
     return len(word) == 1 and word.isalpha() or "." in word and len(word) <= 6
+
+
+def _word_before(text: str, sentence_start: int, dot: int) -> str:
+    """The characters before ``dot`` back to white space or the sentence start: found in a
+    short look-back (``str.split`` splits at what ``str.isspace`` calls white space), and
+    walked back further only for a longer word."""
+    look_back = max(sentence_start, dot - _LOOK_BACK)
+    before = text[look_back:dot]
+    word_start = dot - len(before.split()[-1]) if before and not before[-1].isspace() else dot
+    if word_start == look_back:  # the word may begin before the look-back
+        while word_start > sentence_start and not text[word_start - 1].isspace():
+            word_start -= 1
+    return text[word_start:dot]
 
 
 def _windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

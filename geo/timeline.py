@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from geo.metadata import MONTHS, ArticleMeta
 from geo.model import Passage
@@ -44,6 +45,10 @@ PHRASE = re.compile(
     )(?!\d)""",
     re.VERBOSE | re.IGNORECASE,
 )
+# Every PHRASE match holds a year or "last/this/next" + month or "year": passages with
+# neither (nine in ten) are ruled out by these two cheap searches, not the big pattern.
+_HAS_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_HAS_RELATIVE = re.compile(rf"\b(?:last|this|next)\s+(?:(?:{MONTHS})\b|year\b)", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"^(?:{MONTHS})\.?$", re.IGNORECASE)
 
 
@@ -68,6 +73,8 @@ def passage_dates(
     for passage in passages:
         meta = metadata.get(passage.article)
         base = date.fromisoformat(meta.date) if meta and meta.date else None
+        if not (_HAS_YEAR.search(passage.text) or _HAS_RELATIVE.search(passage.text)):
+            continue
         for match in PHRASE.finditer(passage.text):
             period = _period(match, base)
             if period is None:
@@ -108,6 +115,7 @@ def _period(match: re.Match[str], base: date | None) -> tuple[date, date, str] |
     return _read(match.group("body"), base)
 
 
+@lru_cache(maxsize=4096)  # news repeats its dates; dateparser takes ~0.5 ms a phrase
 def _read(
     text: str, base: date | None, *, prefer: str = "past", strictly_before: bool = False
 ) -> tuple[date, date, str] | None:
