@@ -45,6 +45,18 @@ _SKIPPED_OPENING = re.compile(
 # In an HTML page: any tag (its attributes may span lines) or a doctype; an entity.
 _HTML_TAG = re.compile(r"<![^<>]{0,1000}>|<\s*/?\s*([A-Za-z][\w:-]{0,30})[^<>]{0,5000}>")
 _HTML_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# Markdown inline marks (see ``_markdown_view``), each bounded and on one line.
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\[\]\n]{0,2000}\)")
+_MD_REFERENCE = re.compile(r"(?m)^ {0,3}\[[^\[\]\n]{1,200}\]:[ \t]*\S{1,2000}.*$")
+_MD_LINK = re.compile(
+    r"\[(?P<label>[^\[\]\n]{1,500})\](?:\([^()\[\]\n]{0,2000}\)|\[[^\[\]\n]{0,200}\])"
+)
+# A body never holds its own mark, so a search stops at the next one: linear on any input.
+_MD_EMPHASIS = re.compile(
+    r"(?<![\w*`])(?:(?P<star>\*\*|\*)(?P<starred>[^\s*][^\n*]{0,199}?)(?<=\S)(?P=star)"
+    r"|(?P<under>__)(?P<underlined>[^\s_][^\n_]{0,199}?)(?<=\S)__"
+    r"|(?P<tick>`)(?P<code>[^\s`][^\n`]{0,199}?)(?<=\S)`)(?![\w*`])"
+)
 # Tags that end a paragraph; any other tag (a, b, em, span, time…) sits inside a sentence.
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body br caption dd details div dl dt fieldset figcaption "
@@ -96,13 +108,20 @@ def is_html(article: Article) -> bool:
     return article.path is not None and article.path.suffix.lower() in (".html", ".htm")
 
 
+def is_markdown(article: Article) -> bool:
+    return article.path is not None and article.path.suffix.lower() in (".md", ".markdown")
+
+
 def reading_view(article: Article) -> Article:
-    """The article as the geoparser reads it: an HTML page with its markup blanked out.
+    """The article as the geoparser reads it: an HTML page or a Markdown file with its
+    markup blanked out.
 
     Blanking keeps every character where it was, so offsets into the view are offsets into
     the raw file, and any text outside markup is the same in both. Other files are read as
     they are.
     """
+    if is_markdown(article):
+        return replace(article, text=_markdown_view(article.text))
     if not is_html(article):
         return article
     text, pieces, cursor = article.text, [], 0
@@ -112,6 +131,26 @@ def reading_view(article: Article) -> Article:
     text = "".join([*pieces, text[cursor:]])
     text = _HTML_TAG.sub(_blank_tag, text)
     return replace(article, text=_HTML_ENTITY.sub(_entity, text))
+
+
+def _markdown_view(text: str) -> str:
+    """Markdown's inline marks blanked: link brackets and targets, images, emphasis and
+    code ticks ("**MINGORA** —", "[Sukkur](https://…)" read "MINGORA —", "Sukkur")."""
+    text = _MD_IMAGE.sub(lambda m: _blank(len(m.group()), block=False), text)
+    text = _MD_REFERENCE.sub(lambda m: _blank(len(m.group()), block=True), text)
+    text = _MD_LINK.sub(_blank_link_marks, text)
+    return _MD_EMPHASIS.sub(_blank_emphasis_marks, text)
+
+
+def _blank_link_marks(match: re.Match[str]) -> str:
+    label = match.group("label")
+    return " " + label + " " * (len(match.group()) - len(label) - 1)
+
+
+def _blank_emphasis_marks(match: re.Match[str]) -> str:
+    marks = match.group("star") or match.group("under") or match.group("tick")
+    body = match.group("starred") or match.group("underlined") or match.group("code")
+    return " " * len(marks) + body + " " * len(marks)
 
 
 def _skipped_ranges(text: str) -> Iterator[tuple[int, int]]:

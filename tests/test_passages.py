@@ -134,3 +134,21 @@ def test_unclosed_skipped_elements_are_read_in_one_pass() -> None:
     page = "<p>Talks in Baku.</p>" + "<script>x " * 30_000 + "<p>Moscow replied.</p>"
     found = passages_of(page, "hostile.html")
     assert found[0] == "Talks in Baku." and found[-1] == "Moscow replied."
+
+
+def test_markdown_marks_are_blanked_in_place() -> None:
+    text = (
+        "**MINGORA** — Floods hit [Sukkur](https://x.org/a_b) and *Shikarpur*; snake_case "
+        "stays, __Larkana__ too.\n![map of Sindh](m.png)\n[1]: https://example.org\n"
+    )
+    assert passages_of(text, "floods.md") == [
+        "MINGORA — Floods hit Sukkur and Shikarpur ; snake_case stays, Larkana too."
+    ]
+
+
+def test_unbalanced_markdown_marks_are_read_in_one_pass() -> None:
+    """Openings without an end ("[a](", "*a"): each search stops at the next mark."""
+    for unit in ("[a](", "*a ", "**a ", "`a "):
+        text = "Talks in Baku.\n" + unit * 50_000 + "\nMoscow replied."
+        found = passages_of(text, "hostile.md")
+        assert found[0] == "Talks in Baku." and found[-1] == "Moscow replied."

@@ -305,10 +305,12 @@ function storyMap(map, data) {
     article.passages.forEach(function (p) { passageOf[article.id + "\u0000" + p.index] = p; });
   });
 
-  // An HTML page's passages keep blanks where its markup was (offsets stay those of the
-  // file): shown as the page itself would show them, without a gap before punctuation.
+  // Passages of HTML and Markdown files keep blanks where their markup was (offsets stay
+  // those of the file): shown as the page itself would show them, with no gap before a
+  // closing mark or after an opening one. No-break spaces (French "mot ;") stay.
   function shown(text) {
-    return text.replace(/\s{2,}(?=[.,;:!?)\]\u2019\u201d\u00bb'"])/g, "").replace(/\s+/g, " ");
+    return text.replace(/ +(?=[.,;:)\]\u2019\u201d\u00bb])/g, "")
+      .replace(/([(\[\u201c\u2018]) +/g, "$1").replace(/[ \t\r\n]{2,}/g, " ");
   }
 
   function sameWords(a, b) {

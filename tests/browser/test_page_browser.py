@@ -218,7 +218,8 @@ def test_a_mangled_or_hostile_link_is_harmless(browser, page_file: Path) -> None
 
 
 def test_an_html_article_reads_as_its_page_shows_it(browser, tmp_path: Path) -> None:
-    """Links, emphasis and entities inside a sentence: one passage, no stray gaps."""
+    """Links, emphasis and entities inside a sentence (HTML and Markdown): one passage, no
+    stray gaps, no markup."""
     from ..helpers import build
 
     (tmp_path / "seeds").mkdir()
@@ -228,12 +229,18 @@ def test_an_html_article_reads_as_its_page_shows_it(browser, tmp_path: Path) -> 
         "Karachi&rsquo;s port closed.</p></body></html>",
         encoding="utf-8",
     )
+    (tmp_path / "seeds" / "rain.md").write_text(
+        "Rain hit [Sukkur](https://example.org/sukkur_floods), then *Larkana*; "
+        "roads to **Hyderabad** (`Sindh`) closed.\n",
+        encoding="utf-8",
+    )
     assert build(tmp_path) == 0
     session = PageSession(browser, tmp_path / "site" / "index.html")
     try:
         texts = session.page.locator(".story-passage").all_inner_texts()
         assert "Water rose in Karachi, then in Lahore." in texts
         assert "Karachi’s port closed." in texts
+        assert "Rain hit Sukkur, then Larkana; roads to Hyderabad (Sindh) closed." in texts
         session.page.locator(".story-passage mark", has_text="Lahore").first.click()
         popup = session.page.locator(".leaflet-popup-content")
         assert popup.locator("h3").inner_text() == "Lahore"  # the name clicked, not the first
