@@ -114,10 +114,21 @@ def _common(definition: Definition) -> dict[str, Any]:
 def corridor_row(
     path: Path, definition: CorridorDefinition, gazetteer: Gazetteer
 ) -> dict[str, Any]:
-    """Waypoints resolved through the gazetteer, joined by geodesic legs."""
+    """Waypoints resolved through the gazetteer, joined by geodesic legs.
+
+    A waypoint named without a country takes the namesake in a country of the waypoints
+    beside it, when there is one: "Hyderabad" between Karachi and Sukkur is in Pakistan.
+    """
+    waypoints = definition.waypoints
+    fields = [f"waypoints[{position}]" for position in range(len(waypoints))]
+    first = [
+        resolve_waypoint(path, f, w, gazetteer) for f, w in zip(fields, waypoints, strict=True)
+    ]
     stops = [
-        resolve_waypoint(path, f"waypoints[{position}]", waypoint, gazetteer)
-        for position, waypoint in enumerate(definition.waypoints)
+        resolve_waypoint(path, fields[i], waypoint, gazetteer, prefer=_beside(first, i))
+        if waypoint.country is None and waypoint.lat is None
+        else first[i]
+        for i, waypoint in enumerate(waypoints)
     ]
     parts, legs, total = [], [], 0.0
     for here, there in zip(stops, stops[1:], strict=False):
@@ -141,10 +152,22 @@ def corridor_row(
     }
 
 
+def _beside(stops: Sequence[dict[str, Any]], index: int) -> frozenset[str]:
+    """The countries of the stops before and after ``index``."""
+    near = [stops[i]["country"] for i in (index - 1, index + 1) if 0 <= i < len(stops)]
+    return frozenset(country for country in near if country)
+
+
 def resolve_waypoint(
-    path: Path, field: str, waypoint: Waypoint, gazetteer: Gazetteer
+    path: Path,
+    field: str,
+    waypoint: Waypoint,
+    gazetteer: Gazetteer,
+    prefer: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """A waypoint → a point on the map: its own lat/lon, or the best gazetteer namesake."""
+    """A waypoint → a point on the map: its own lat/lon, or the best gazetteer namesake
+    (the best in one of the ``prefer`` countries, when one is there)."""
+    country = waypoint.country or ""
     if waypoint.lat is not None and waypoint.lon is not None:
         lat, lon, gazetteer_id = waypoint.lat, waypoint.lon, ""
     else:
@@ -155,13 +178,14 @@ def resolve_waypoint(
             where = f" in {waypoint.country}" if waypoint.country else ""
             reason = f"unknown waypoint {waypoint.name!r}{where} (not in the gazetteer)"
             raise LayerError(path, f"{field}: {reason}")
-        best = found[0].entry
-        lat, lon, gazetteer_id = best.lat, best.lon, best.id
+        best = next((c for c in found if c.entry.country_code in prefer), found[0]).entry
+        lat, lon, gazetteer_id, country = best.lat, best.lon, best.id, best.country_code
     return {
         "name": waypoint.name,
         "lat": lat,
         "lon": lon,
         "gazetteer_id": gazetteer_id,
+        "country": country,
         "sea": waypoint.sea,
     }
 

@@ -113,6 +113,33 @@ def test_a_user_adds_a_corridor_by_adding_a_file(gazetteer: Gazetteer, tmp_path:
     assert 600 < btk["length_km"] < 700  # great-circle legs between the three stations
 
 
+def test_a_waypoint_without_a_country_is_read_beside_its_neighbours(
+    gazetteer: Gazetteer, tmp_path: Path
+) -> None:
+    """Hyderabad alone is the Indian city; between Karachi and Sukkur it is Pakistan's."""
+    layers = tmp_path / "layers"
+    (layers / "corridors").mkdir(parents=True)
+    for name, waypoints in (
+        ("alone", "[Hyderabad, Chennai]"),
+        ("indus", "[Karachi, Hyderabad, Sukkur]"),
+    ):
+        (layers / "corridors" / f"{name}.yaml").write_text(
+            f"kind: corridor\nid: {name}\nname: {name}\nwaypoints: {waypoints}\n"
+            "sources: [{publication: P}]\n",
+            encoding="utf-8",
+        )
+    corridors = build_story_layers(layers, gazetteer, [])["corridors"].set_index("id")
+
+    def country_of_hyderabad(corridor: str) -> str:
+        stop = next(w for w in corridors.loc[corridor, "waypoints"] if w["name"] == "Hyderabad")
+        entry = gazetteer.get(stop["gazetteer_id"])
+        assert entry is not None
+        return entry.country_code
+
+    assert (country_of_hyderabad("alone"), country_of_hyderabad("indus")) == ("IN", "PK")
+    assert corridors.loc["indus", "length_km"] < 500  # not a leg across to India and back
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
