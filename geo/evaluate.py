@@ -395,6 +395,10 @@ def read_annotated_folder(folder: Path) -> list[GoldDocument]:
         except (OSError, UnicodeDecodeError) as error:
             raise CorpusError(f"{path}: cannot be read as UTF-8 text ({error})") from error
         documents.append(parse_annotated(text, path.stem))
+    if not any(document.toponyms for document in documents):  # plain articles, not a gold set
+        raise CorpusError(
+            f"{folder}: no article marks a place; mark them as [[Paris|48.85,2.35]] or [[Paris]]"
+        )
     return documents
 
 

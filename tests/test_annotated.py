@@ -48,6 +48,12 @@ def test_cli_evaluates_a_folder(capsys) -> None:
     assert '"calibration_error"' in out and '"reliability"' in out
 
 
+def test_a_folder_of_plain_articles_is_not_scored_as_gold(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a.txt").write_text("Talks in Baku ended.", encoding="utf-8")
+    assert main(["evaluate", str(tmp_path)]) == 2
+    assert "no article marks a place; mark them as [[Paris|" in capsys.readouterr().err
+
+
 def test_cli_rejects_unknown_weights(capsys) -> None:
     assert main(["evaluate", str(FIXTURES), "--weights", "nearbyy=1"]) == 2
     assert "nearbyy: not a weight" in capsys.readouterr().err
