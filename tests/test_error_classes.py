@@ -206,3 +206,23 @@ def test_names_in_a_list_before_counties_are_counties(gazetteer: Gazetteer) -> N
         ("Calcasieu", "Calcasieu Parish", "admin"),
         ("Cameron", "Cameron Parish", "admin"),
     ]
+
+
+def test_a_name_before_a_lake_or_dam_word_names_the_feature_not_the_town(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Engineers inspected the Mangla Dam before the monsoon. The Kotri Barrage held."
+    found = {t for t, _, _ in placed(text, gazetteer)}
+    assert not found & {"Mangla", "Kotri"}
+
+
+def test_a_feature_head_word_after_its_name_is_no_place(gazetteer: Gazetteer) -> None:
+    text = "Water poured through the Kotri Barrage and the Guddu Barrage into Thatta."
+    found = {t for t, _, _ in placed(text, gazetteer)}
+    assert "Barrage" not in found
+    assert "Thatta" in found
+
+
+def test_an_article_before_a_head_word_keeps_the_place(gazetteer: Gazetteer) -> None:
+    found = placed("A Delta police officer testified in Vancouver on Monday.", gazetteer)
+    assert "Delta" in {t for t, _, _ in found}
