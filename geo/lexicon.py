@@ -88,6 +88,16 @@ PARTY_CODES = frozenset("D R I DFL".split())
 FEATURE_HEADS = frozenset(
     "cape gulf bay strait straits isle isles island islands lake sea mount port river".split()
 )
+# Head words of a feature's name: after "<Name> " the head word alone is no place
+# ("Tarbela Dam": not "Dam", an alternate name of some town).
+FEATURE_AFTER_HEADS = frozenset(
+    "lake lakes river rivers creek dam barrage canal reservoir valley mountains mountain "
+    "hills glacier bay gulf delta basin falls gorge plateau desert peninsula".split()
+)
+# Of those, features that a town of the same name is seldom beside ("Wular Lake",
+# "Tarbela Dam"): the name names the feature, not the town. Rivers and valleys are not
+# here: "<Town> River" mostly flows past that town.
+FEATURE_NOT_TOWN_HEADS = frozenset("lake lakes dam barrage canal glacier".split())
 # "<Institution> of <Name>" is an institution of that place ("University of Virginia",
 # "Embassy of the Republic of Armenia"): the name after it stays a place mention.
 INSTITUTION_OF_HEADS = frozenset(

@@ -19,7 +19,9 @@ from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import (
     CONNECTORS,
     DOCUMENT_HEADS,
+    FEATURE_AFTER_HEADS,
     FEATURE_HEADS,
+    FEATURE_NOT_TOWN_HEADS,
     FUNCTION_WORDS,
     GENERIC_SUFFIXES,
     INSTITUTION_HEADS,
@@ -623,6 +625,32 @@ def rule_street_name(here: _Here) -> str | None:
     return None
 
 
+def rule_feature_name(here: _Here) -> str | None:
+    """ "Wular Lake", "Tarbela Dam": a name followed by a lake's or dam's head word names
+    that feature, not a town of the same name (unless the gazetteer has a water or landform
+    of that name). The head word after a name ("… Barrage") is no place by itself."""
+    if here.single and normalize(here.name) in FEATURE_AFTER_HEADS and _after_name(here):
+        return "a feature's head word after its name, not a place by itself"
+    after = here.after
+    if not after or here.tokens[here.run[here.last]].possessive or after[0].gap != " ":
+        return None
+    if after[0].word.casefold() not in FEATURE_NOT_TOWN_HEADS:
+        return None
+    if any(c.entry.kind in ("water", "landform") for c in here.candidates()):
+        return None
+    return f"names a feature ('{after[0].word}'), not the town"
+
+
+def _after_name(here: _Here) -> bool:
+    """The token before is a capitalised name of the same run ("Kotri Barrage"), not an
+    article or function word ("The Delta officer")."""
+    if here.position == 0:
+        return False
+    previous = here.tokens[here.run[here.position - 1]]
+    key = normalize(previous.word)
+    return previous.capital and key not in QUALIFIERS and key not in FUNCTION_WORDS
+
+
 def rule_first_name_and_surname(here: _Here) -> str | None:
     """ "Jordan Peterson", "Victoria Nuland": a first name then a capitalised surname."""
     after = here.after
@@ -826,6 +854,7 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
     rule_inside_longer_name,
     rule_document_or_media,
     rule_street_name,
+    rule_feature_name,
     rule_first_name_and_surname,
     rule_modifier_of_longer_name,
     rule_lone_first_name,

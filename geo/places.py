@@ -121,6 +121,7 @@ def resolve(
         focus=_anchors(first, candidates, by_key),
         local=_local_evidence(text, spans, candidates),
         qualifiers=_qualifiers_only(text, spans, by_key),
+        datelines=frozenset(i for i, s in enumerate(spans) if text and _in_dateline(text, s)),
         weights=weights,
         trace=trace,
     )
@@ -142,6 +143,7 @@ class _Reading:
     focus: _Focus
     local: dict[int, _Local]  # span index → its own "X, Y" / "the state of X" evidence
     qualifiers: dict[str, set[str]]  # name → names used only to qualify it
+    datelines: frozenset[int]  # span indexes of the article's dateline
     weights: Weights
     trace: list[dict[str, object]] | None
 
@@ -190,6 +192,10 @@ def _default_scores(
                                   if local.get(i))
         for c in found
     }  # fmt: skip
+    dateline = [i for i in group if i in reading.datelines and local.get(i)]
+    for candidate in found if dateline else ():
+        score = weights.dateline_share * _local_score(candidate, local[dateline[0]], weights)[0]
+        default_local[candidate.entry.id] = max(default_local[candidate.entry.id], score)
     return {k: base[k][0] + default_local[k] for k in base}
 
 

@@ -51,6 +51,9 @@ class Weights:
     # Local evidence spills over to the article's default sense only in proportion to
     # the share of the name's mentions that carry it ("Paris, Texas" once in four).
     local_share: float = 1.0
+    # A dateline's own "CITY, State" is the article's default sense of that name: later
+    # bare mentions ("the City Council") follow it unless their own evidence says otherwise.
+    dateline_share: float = 1.0
     min_alternate_score: float = 1.0  # below this, a village's alternate name is dropped
 
     # -- calibration: score = 1 / (1 + exp(-(b0 + b·features))) ------------------------

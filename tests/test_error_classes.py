@@ -206,3 +206,44 @@ def test_names_in_a_list_before_counties_are_counties(gazetteer: Gazetteer) -> N
         ("Calcasieu", "Calcasieu Parish", "admin"),
         ("Cameron", "Cameron Parish", "admin"),
     ]
+
+
+def test_a_name_before_a_lake_or_dam_word_names_the_feature_not_the_town(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Engineers inspected the Mangla Dam before the monsoon. The Kotri Barrage held."
+    found = {t for t, _, _ in placed(text, gazetteer)}
+    assert not found & {"Mangla", "Kotri"}
+
+
+def test_a_feature_head_word_after_its_name_is_no_place(gazetteer: Gazetteer) -> None:
+    text = "Water poured through the Kotri Barrage and the Guddu Barrage into Thatta."
+    found = {t for t, _, _ in placed(text, gazetteer)}
+    assert "Barrage" not in found
+    assert "Thatta" in found
+
+
+def test_an_article_before_a_head_word_keeps_the_place(gazetteer: Gazetteer) -> None:
+    found = placed("A Delta police officer testified in Vancouver on Monday.", gazetteer)
+    assert "Delta" in {t for t, _, _ in found}
+
+
+def test_a_dateline_state_is_the_default_for_later_bare_mentions(gazetteer: Gazetteer) -> None:
+    text = (
+        "Budget passes\n\nPORTLAND, Maine — The city will repave its roads, officials said.\n\n"
+        "The Portland City Council voted 7-2 on Monday. Residents of Portland had asked for "
+        "repairs. The council in Portland meets again in May. Portland police will close "
+        "streets, and Portland schools will move buses. Portland voters approved it."
+    )
+    found = [m for m in geoparse(text, gazetteer=gazetteer) if m.text.casefold() == "portland"]
+    assert len(found) == 7
+    assert all(abs(m.lon - (-70.26)) < 1.0 for m in found)  # Maine, not Oregon
+
+
+def test_later_local_evidence_still_overrides_the_dateline(gazetteer: Gazetteer) -> None:
+    text = (
+        "PORTLAND, Maine — The city council met, officials said.\n\n"
+        "Its mayor visited Portland, Oregon, last week. Portland plans more bike lanes."
+    )
+    found = [m for m in geoparse(text, gazetteer=gazetteer) if m.text.casefold() == "portland"]
+    assert [m.lon < -100 for m in found] == [False, True, False]
