@@ -79,8 +79,23 @@ EARTH_MEAN_RADIUS_KM = 6371.0088  # IUGG mean radius
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance on a sphere of the Earth's mean radius."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
+    return _haversine_km((p1, math.cos(p1), lon1), (p2, math.cos(p2), lon2))
+
+
+_Point = tuple[float, float, float]  # latitude in radians, its cosine, longitude in degrees
+
+
+def _point(lat: float, lon: float) -> _Point:
+    p = math.radians(lat)
+    return p, math.cos(p), lon
+
+
+def _haversine_km(one: _Point, other: _Point) -> float:
+    """``distance_km`` on points whose radians and cosines are computed once (the resolver
+    measures every candidate against the same few places); the same floats."""
+    (p1, cos1, lon1), (p2, cos2, lon2) = one, other
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    a = math.sin(dp / 2) ** 2 + cos1 * cos2 * math.sin(dl / 2) ** 2
     return 2 * EARTH_MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -167,7 +182,8 @@ def _resolve_name(reading: _Reading, key: str, found: list[Candidate]) -> dict[i
     says otherwise."""
     group = reading.by_key[key]
     skip = frozenset({key, *reading.qualifiers.get(key, ())})
-    base = {c.entry.id: _document_score(c, skip, reading.focus, reading.weights) for c in found}
+    votes = _votes(skip, reading.focus)
+    base = {c.entry.id: _document_score(c, votes, reading.weights) for c in found}
     default = _rank(found, _default_scores(reading, group, found, base))
     picks = {}
     for index in group:
@@ -375,48 +391,73 @@ def evidence_prior(candidate: Candidate, weights: Weights) -> tuple[float, str]:
     return _prior(candidate, weights), f"prior: {entry.kind}, {entry.population:,} people, {own}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Votes:
+    """The document's votes without the skipped names, summed once per name (not once per
+    candidate: a name can have dozens). Sums keep the order of the per-candidate loops they
+    replace, so the scores are the same floats."""
+
+    countries: dict[str, float]  # country code → its votes
+    countries_total: float
+    admins: dict[tuple[str, str], float]  # (country, admin1) → its votes
+    admins_total: float
+    points: list[tuple[_Point, float]]  # the confident places and their weights
+    points_total: float
+
+
+def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
+    countries: dict[str, float] = {}
+    kept = {(k, cc): w for (k, cc), w in focus.countries.items() if k not in skip}
+    for (_, cc), weight in kept.items():
+        countries[cc] = countries.get(cc, 0) + weight
+    admins: dict[tuple[str, str], float] = {}
+    admins_total = 0.0
+    for (other, country, admin1), weight in focus.admins.items():
+        if other not in skip:
+            admins_total += weight
+            admins[(country, admin1)] = admins.get((country, admin1), 0.0) + weight
+    points = [(_point(lat, lon), w) for key, lat, lon, w in focus.points if key not in skip]
+    return _Votes(
+        countries, sum(kept.values()) or 1.0, admins, admins_total,
+        points, sum(weight for _, weight in points),
+    )  # fmt: skip
+
+
 def evidence_country_focus(
-    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+    candidate: Candidate, votes: _Votes, weights: Weights
 ) -> tuple[float, str]:
     """Inside a country the article names."""
     entry = candidate.entry
     if not entry.country_code or entry.kind == "country":
         return 0.0, ""
-    votes = {(k, cc): w for (k, cc), w in focus.countries.items() if k not in skip}
-    total = sum(votes.values()) or 1.0
-    share = sum(w for (_, cc), w in votes.items() if cc == entry.country_code) / total
+    share = votes.countries.get(entry.country_code, 0) / votes.countries_total
     return weights.country_focus * share, f"article's countries: {share:.0%} {entry.country_code}"
 
 
 def evidence_admin_focus(
-    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+    candidate: Candidate, votes: _Votes, weights: Weights
 ) -> tuple[float, str]:
     """Same state as the other places named: Gainesville beside Atlanta is in Georgia."""
     entry = candidate.entry
-    if not entry.admin1:
+    if not entry.admin1 or not votes.admins_total:
         return 0.0, ""
-    votes = same = 0.0
-    for (other, country, admin1), weight in focus.admins.items():
-        if other not in skip:
-            votes += weight
-            same += weight if (country, admin1) == (entry.country_code, entry.admin1) else 0
-    if not votes:
-        return 0.0, ""
-    return weights.admin_focus * same / votes, f"article's states: {same / votes:.0%} same state"
+    share = votes.admins.get((entry.country_code, entry.admin1), 0.0) / votes.admins_total
+    return weights.admin_focus * share, f"article's states: {share:.0%} same state"
 
 
-def evidence_nearby(
-    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
-) -> tuple[float, str]:
+def evidence_nearby(candidate: Candidate, votes: _Votes, weights: Weights) -> tuple[float, str]:
     """Near the places the article names without doubt (never a vote for itself)."""
     entry = candidate.entry
-    others = [point for point in focus.points if point[0] not in skip]
-    if not others:
+    if not votes.points:
         return 0.0, ""
-    nearby = sum(
-        weight * math.exp(-distance_km(entry.lat, entry.lon, lat, lon) / weights.nearby_scale_km)
-        for _, lat, lon, weight in others
-    ) / sum(weight for *_, weight in others)
+    here = _point(entry.lat, entry.lon)
+    nearby = (
+        sum(
+            weight * math.exp(-_haversine_km(here, point) / weights.nearby_scale_km)
+            for point, weight in votes.points
+        )
+        / votes.points_total
+    )
     return weights.nearby * nearby, f"near the article's other places: {nearby:.2f}"
 
 
@@ -452,15 +493,15 @@ def evidence_kind_cue(candidate: Candidate, local: _Local, weights: Weights) -> 
 
 
 def _document_score(
-    candidate: Candidate, skip: frozenset[str], focus: _Focus, weights: Weights
+    candidate: Candidate, votes: _Votes, weights: Weights
 ) -> tuple[float, list[tuple[float, str]]]:
-    """Prior and document evidence; ``skip``: names whose votes do not count here (the
-    name itself, and a "Texas" that only qualifies one "Paris, Texas")."""
+    """Prior and document evidence; ``votes`` leave out the names that do not count here
+    (the name itself, and a "Texas" that only qualifies one "Paris, Texas")."""
     parts = [
         evidence_prior(candidate, weights),
-        evidence_country_focus(candidate, skip, focus, weights),
-        evidence_admin_focus(candidate, skip, focus, weights),
-        evidence_nearby(candidate, skip, focus, weights),
+        evidence_country_focus(candidate, votes, weights),
+        evidence_admin_focus(candidate, votes, weights),
+        evidence_nearby(candidate, votes, weights),
     ]
     return sum(value for value, _ in parts), parts
 
