@@ -453,6 +453,10 @@ def _generic_suffix(text: str, tokens: list[_Token], index: int) -> int | None:
 
 def _plausible_name(name: str) -> bool:
     """All-caps words longer than three letters are headlines or acronyms, not names."""
+    if " " in name:
+        return True
+    if name.isascii():  # the same test without a list: here letters are A-Z and a-z only
+        return not name.isupper() or sum(1 for ch in name if "A" <= ch <= "Z") <= 3
     letters = [ch for ch in name if ch.isalpha()]
     return not (len(letters) > 3 and all(ch.isupper() for ch in letters) and " " not in name)
 
