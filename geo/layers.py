@@ -20,7 +20,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.geometry.polygon import orient
 
 from geo.frames import PassageIndex, with_passages
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Candidate, Gazetteer
 from geo.layer_schema import (
     ConflictDefinition,
     CorridorDefinition,
@@ -120,16 +120,17 @@ def corridor_row(
     beside it, when there is one: "Hyderabad" between Karachi and Sukkur is in Pakistan.
     """
     waypoints = definition.waypoints
-    fields = [f"waypoints[{position}]" for position in range(len(waypoints))]
-    first = [
-        resolve_waypoint(path, f, w, gazetteer) for f, w in zip(fields, waypoints, strict=True)
+    namesakes = [
+        waypoint_namesakes(path, f"waypoints[{position}]", waypoint, gazetteer)
+        for position, waypoint in enumerate(waypoints)
     ]
+    countries = [w.country or (found[0].entry.country_code if found else "")
+                 for w, found in zip(waypoints, namesakes, strict=True)]  # fmt: skip
     stops = [
-        resolve_waypoint(path, fields[i], waypoint, gazetteer, prefer=_beside(first, i))
-        if waypoint.country is None and waypoint.lat is None
-        else first[i]
-        for i, waypoint in enumerate(waypoints)
-    ]
+        _stop(waypoint, _chosen(found, _beside(countries, i)) if waypoint.country is None
+              else found[0] if found else None)
+        for i, (waypoint, found) in enumerate(zip(waypoints, namesakes, strict=True))
+    ]  # fmt: skip
     parts, legs, total = [], [], 0.0
     for here, there in zip(stops, stops[1:], strict=False):
         line = geodesic_line(here["lon"], here["lat"], there["lon"], there["lat"])
@@ -152,40 +153,44 @@ def corridor_row(
     }
 
 
-def _beside(stops: Sequence[dict[str, Any]], index: int) -> frozenset[str]:
-    """The countries of the stops before and after ``index``."""
-    near = [stops[i]["country"] for i in (index - 1, index + 1) if 0 <= i < len(stops)]
+def _beside(countries: Sequence[str], index: int) -> frozenset[str]:
+    """The countries of the waypoints before and after ``index``."""
+    near = [countries[i] for i in (index - 1, index + 1) if 0 <= i < len(countries)]
     return frozenset(country for country in near if country)
 
 
-def resolve_waypoint(
-    path: Path,
-    field: str,
-    waypoint: Waypoint,
-    gazetteer: Gazetteer,
-    prefer: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """A waypoint → a point on the map: its own lat/lon, or the best gazetteer namesake
-    (the best in one of the ``prefer`` countries, when one is there)."""
-    country = waypoint.country or ""
+def _chosen(found: Sequence[Candidate], prefer: frozenset[str]) -> Candidate | None:
+    """The best namesake, or the best in one of the ``prefer`` countries when one is."""
+    return next((c for c in found if c.entry.country_code in prefer), found[0] if found else None)
+
+
+def waypoint_namesakes(
+    path: Path, field: str, waypoint: Waypoint, gazetteer: Gazetteer
+) -> list[Candidate]:
+    """A waypoint's gazetteer namesakes, best first (none for one with its own lat/lon)."""
     if waypoint.lat is not None and waypoint.lon is not None:
+        return []
+    found = rank_candidates(
+        gazetteer.lookup(waypoint.name), country=waypoint.country, kind=waypoint.kind
+    )
+    if not found:
+        where = f" in {waypoint.country}" if waypoint.country else ""
+        reason = f"unknown waypoint {waypoint.name!r}{where} (not in the gazetteer)"
+        raise LayerError(path, f"{field}: {reason}")
+    return found
+
+
+def _stop(waypoint: Waypoint, namesake: Candidate | None) -> dict[str, Any]:
+    """A waypoint → a point on the map: its own lat/lon, or the chosen namesake."""
+    if namesake is None:
         lat, lon, gazetteer_id = waypoint.lat, waypoint.lon, ""
     else:
-        found = rank_candidates(
-            gazetteer.lookup(waypoint.name), country=waypoint.country, kind=waypoint.kind
-        )
-        if not found:
-            where = f" in {waypoint.country}" if waypoint.country else ""
-            reason = f"unknown waypoint {waypoint.name!r}{where} (not in the gazetteer)"
-            raise LayerError(path, f"{field}: {reason}")
-        best = next((c for c in found if c.entry.country_code in prefer), found[0]).entry
-        lat, lon, gazetteer_id, country = best.lat, best.lon, best.id, best.country_code
+        lat, lon, gazetteer_id = namesake.entry.lat, namesake.entry.lon, namesake.entry.id
     return {
         "name": waypoint.name,
         "lat": lat,
         "lon": lon,
         "gazetteer_id": gazetteer_id,
-        "country": country,
         "sea": waypoint.sea,
     }
 

@@ -112,7 +112,8 @@ STORED_MAX_CHARS = 2_000  # per field: a mention store is untrusted input to a b
 
 
 def meta_record(meta: ArticleMeta) -> dict[str, str]:
-    """The fields an article states, for a mention store (which keeps no article text)."""
+    """The fields an article states: kept in mention stores (which keep no article text)
+    and sent to the page, which heads each article with them."""
     return {name: value for name in STORED_FIELDS if (value := getattr(meta, name))}
 
 

@@ -38,7 +38,7 @@ from geo.atomic import write_text
 from geo.corrections import Correction, entry_line
 from geo.frames import to_feature_collection
 from geo.gazetteer import normalize
-from geo.metadata import ArticleMeta, article_meta
+from geo.metadata import ArticleMeta, article_meta, meta_record
 from geo.model import Article, Passage
 from geo.places import distance_km
 from geo.timeline import passage_dates
@@ -254,7 +254,7 @@ def story_data(story: Story) -> dict[str, Any]:
             if key in mentioned
         ]
         articles.append(
-            {**_meta_fields(metadata[article.id]), "id": article.id, "passages": items,
+            {**meta_record(metadata[article.id]), "id": article.id, "passages": items,
              "bounds": focus_bounds(chapter_points)}
         )  # fmt: skip
     counts = Counter(ref["key"] for found in refs.values() for ref in found)
@@ -368,12 +368,6 @@ def _relevant(layer: str, frame: gpd.GeoDataFrame) -> bool:
     if not len(frame) or layer == "places" or "mention_count" not in frame.columns:
         return bool(len(frame))
     return bool((frame["mention_count"].fillna(0) > 0).any())
-
-
-def _meta_fields(meta: ArticleMeta) -> dict[str, Any]:
-    fields = {"headline": meta.headline, "lead": meta.lead, "date": meta.date,
-              "author": meta.author, "outlet": meta.outlet, "url": meta.url}  # fmt: skip
-    return {k: v for k, v in fields.items() if v}
 
 
 def _reading_order(article: Mapping[str, Any]) -> tuple[bool, str, str]:

@@ -193,7 +193,11 @@ def _entity(match: re.Match[str]) -> str:
 
 def split_passages(article: Article) -> list[Passage]:
     """The article's sentences in reading order, noise and repeated paragraphs left out."""
-    article = reading_view(article)
+    return split_view(reading_view(article))
+
+
+def split_view(article: Article) -> list[Passage]:
+    """``split_passages`` of an article already read through ``reading_view``."""
     text = article.text
     passages: list[Passage] = []
     kept: list[tuple[int, int]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from geo.gazetteer import Gazetteer
 from geo.mentions import recognise
 from geo.model import Article, Mention, Passage
-from geo.passages import reading_view, split_passages
+from geo.passages import reading_view, split_view
 from geo.places import resolve
 from geo.weights import DEFAULT, Weights
 
@@ -25,7 +25,7 @@ def geoparse_article(
     """
     gazetteer = Gazetteer.default() if gazetteer is None else gazetteer
     view = reading_view(article)  # an HTML page with its markup blanked, offsets unchanged
-    passages = split_passages(view)
+    passages = split_view(view)
     spans = recognise(
         view.text, gazetteer, passages=passages, demonyms=demonyms, weights=weights,
         trace=None if explain is None else explain.setdefault("recognition", []),
