@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from geo.evaluate import ACCURACY_KM, GoldDocument, _overlaps, great_circle_km
 from geo.gazetteer import Gazetteer
 from geo.model import Article
-from geo.weights import DEFAULT, Weights
+from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 
 FEATURES = (
     "margin", "log_margin", "country", "admin", "population", "alternate", "common_word",
@@ -28,7 +28,7 @@ def samples(
     gazetteer: Gazetteer,
     *,
     weights: Weights = DEFAULT,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
 ) -> list[tuple[dict[str, float], bool]]:
     """(features, right) for every resolved mention that says something about its score."""
     from geo.pipeline import geoparse_article

@@ -180,10 +180,14 @@ def _weights(args: argparse.Namespace):
 
 
 def _demonym_option(parser: argparse.ArgumentParser) -> None:
+    from geo.weights import COUNT_DEMONYMS
+
     parser.add_argument(
         "--demonyms",
-        action="store_true",
-        help='count demonyms ("Russian", "Sri Lankans") as mentions of their place',
+        action=argparse.BooleanOptionalAction,
+        default=COUNT_DEMONYMS,
+        help='count demonyms ("Russian", "Sri Lankans") as mentions of their place; the map '
+        "pins only named places, a demonym adds its passage to one (default: on)",
     )
 
 

@@ -47,6 +47,7 @@ from geo.parallel import (
     geoparse_paths,
     ordered,
 )
+from geo.weights import COUNT_DEMONYMS
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Worker
@@ -96,7 +97,7 @@ def connect(scheduler_address: str) -> Iterator[Client]:
 
 
 def geoparse_files_on_cluster(
-    client: Client, files: Sequence[Path], *, demonyms: bool = False
+    client: Client, files: Sequence[Path], *, demonyms: bool = COUNT_DEMONYMS
 ) -> Iterator[Outcome]:
     """An ``ArticleResult`` or ``InputError`` per file, in input order, computed by the workers."""
     paths = [str(path) for path in files]
@@ -108,7 +109,7 @@ def geoparse_files_on_cluster(
 
 
 def outcomes_on_cluster(
-    scheduler_address: str, files: Sequence[Path], *, demonyms: bool = False
+    scheduler_address: str, files: Sequence[Path], *, demonyms: bool = COUNT_DEMONYMS
 ) -> Iterator[Outcome]:
     """``geoparse_files_on_cluster`` with its own client, closed once the last file is done."""
     with connect(scheduler_address) as client:
@@ -120,7 +121,7 @@ def geoparse_on_cluster(
     scheduler_address: str,
     out: Path,
     fmt: str | None = None,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
 ) -> StoreSummary:
     """Geoparse ``files`` on the cluster into the store ``out`` (Parquet parts or JSONL).
 

@@ -27,6 +27,7 @@ from shapely.geometry import Point, mapping, shape
 from shapely.geometry.polygon import orient
 
 from geo.atomic import write_text
+from geo.lexicon import is_demonym
 from geo.model import LayerError, Mention, Passage, Quote
 
 PASSAGES = "passages"  # key in frame.attrs and name of the GeoJSON foreign member
@@ -102,13 +103,14 @@ def _record(passage: Passage) -> dict[str, Any]:
 
 # -- the places layer ---------------------------------------------------------------------
 def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gpd.GeoDataFrame:
-    """One row per place (gazetteer entry) with every mention of it, quoting its passage.
+    """One row per named place (gazetteer entry) with every mention of it, quoting its
+    passage (a place known only by a demonym gets no row: :func:`named_places`).
 
     Rows are ordered by mention count, then name and id, so the layer is reproducible.
     """
     index = PassageIndex(passages)
     groups: dict[str, list[Mention]] = defaultdict(list)
-    for mention in mentions:
+    for mention in named_places(mentions):
         groups[mention.gazetteer_id].append(mention)
 
     rows = []
@@ -134,6 +136,17 @@ def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gp
     rows.sort(key=lambda row: (-row["mention_count"], row["name"], row["id"]))
     frame = gpd.GeoDataFrame(rows, columns=_PLACE_COLUMNS, geometry="geometry", crs="EPSG:4326")
     return with_passages(frame, index)
+
+
+def named_places(mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions of places the articles name at least once.
+
+    A demonym alone ("Italian Agenzia Nova", "some African nations") says whose a thing is,
+    not that the story happens there: it adds its passage to the pin of a place the
+    articles name, and puts no pin of its own on the map.
+    """
+    named = {m.gazetteer_id for m in mentions if not is_demonym(m.text)}
+    return [m for m in mentions if m.gazetteer_id in named]
 
 
 def _alternatives(group: Sequence[Mention], gazetteer_id: str) -> list[dict[str, Any]]:

@@ -41,6 +41,7 @@ from typing import IO, Any
 from geo.metadata import STORED_FIELDS, article_meta, meta_from_record, meta_record
 from geo.model import Article, InputError, Mention, Passage
 from geo.parallel import ArticleResult, Geoparsed, Outcome
+from geo.weights import COUNT_DEMONYMS
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl"}
 PART_FILES = 256  # input files per Parquet part (and per Dask task)
@@ -283,7 +284,7 @@ def geoparse_to_store(
     *,
     jobs: int | None = None,
     scheduler: str | None = None,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
 ) -> StoreSummary:
     """Geoparse ``files`` into the store ``out``: on this machine, or on a Dask cluster."""
     from geo.parallel import cluster, geoparse_files

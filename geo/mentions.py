@@ -44,7 +44,7 @@ from geo.lexicon import (
     zipf,
 )
 from geo.model import Passage, Span
-from geo.weights import DEFAULT, Weights
+from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 
 # Words, with internal apostrophes or periods ("Baku's", "U.S.", "Naxçıvan"); invisible
 # zero-width characters and soft hyphens inside a word do not split it ("Mos\u200bcow").
@@ -69,7 +69,7 @@ def recognise(
     gazetteer: Gazetteer,
     *,
     passages: Sequence[Passage] | None = None,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
     weights: Weights = DEFAULT,
     trace: list[dict[str, object]] | None = None,
 ) -> list[Span]:

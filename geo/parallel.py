@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from geo.model import Article, InputError, Mention, Passage
-from geo.weights import DEFAULT, Weights
+from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 
 if TYPE_CHECKING:  # pragma: no cover
     from geo.gazetteer import Gazetteer
@@ -122,7 +122,7 @@ def geoparse_paths(
     paths: Iterable[Path],
     gazetteer: Gazetteer,
     *,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
     weights: Weights | None = None,
 ) -> list[Outcome]:
     """Read and geoparse each file in order; a file that cannot be read becomes an InputError.
@@ -160,7 +160,7 @@ def geoparse_files(
     paths: Sequence[Path],
     *,
     jobs: int | None = None,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
     chunk_size: int | None = None,
     scheduler: str | None = None,
     weights: Weights | None = None,
@@ -180,7 +180,7 @@ def geoparse_rendered(
     render: Render,
     *,
     jobs: int | None = None,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
     scheduler: str | None = None,
     weights: Weights | None = None,
 ) -> Iterator[str | InputError]:
@@ -254,7 +254,11 @@ def ordered(
 
 
 def geoparse_all(
-    paths: Sequence[Path], *, jobs: int | None = None, demonyms: bool = False, progress: bool = True
+    paths: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    demonyms: bool = COUNT_DEMONYMS,
+    progress: bool = True,
 ) -> Geoparsed:
     """Every outcome gathered, for ``storymap build`` (which needs them all anyway)."""
     from tqdm import tqdm

@@ -7,14 +7,14 @@ from geo.mentions import recognise
 from geo.model import Article, Mention, Passage
 from geo.passages import reading_view, split_view
 from geo.places import resolve
-from geo.weights import DEFAULT, Weights
+from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 
 
 def geoparse_article(
     article: Article,
     *,
     gazetteer: Gazetteer | None = None,
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
     weights: Weights = DEFAULT,
     explain: dict[str, list] | None = None,
 ) -> tuple[list[Passage], list[Mention]]:
@@ -44,7 +44,7 @@ def geoparse(
     *,
     gazetteer: Gazetteer | None = None,
     article: str = "",
-    demonyms: bool = False,
+    demonyms: bool = COUNT_DEMONYMS,
     weights: Weights = DEFAULT,
 ) -> list[Mention]:
     """Place mentions in ``text`` with coordinates; offsets index ``text`` itself."""

@@ -21,8 +21,11 @@ def test_country_names_are_not_eaten_by_the_demonym_filter(gazetteer: Gazetteer)
     assert {"Vietnam", "Philippines", "Djibouti", "Curaçao"} <= found
 
 
-def test_demonyms_stay_out_by_default(gazetteer: Gazetteer) -> None:
-    assert placed("Filipino sailors and Canadian officials met.", gazetteer) == []
+def test_demonyms_are_their_country_never_a_town(gazetteer: Gazetteer) -> None:
+    found = placed("Filipino sailors and Canadian officials met.", gazetteer)
+    assert found == [("Filipino", "PH", "country"), ("Canadian", "CA", "country")]
+    text = "Filipino sailors and Canadian officials met."
+    assert geoparse(text, gazetteer=gazetteer, demonyms=False) == []
 
 
 def test_the_longest_name_wins(gazetteer: Gazetteer) -> None:
@@ -182,7 +185,7 @@ def test_a_country_after_a_hyphenated_demonym_is_a_place(gazetteer: Gazetteer) -
         (m.text, m.country_code)
         for m in geoparse("Kenyan-US trade talks resumed.", gazetteer=gazetteer)
     ]
-    assert found == [("US", "US")]
+    assert found == [("Kenyan", "KE"), ("US", "US")]
 
 
 def test_a_first_name_before_a_mc_surname_is_a_person(gazetteer: Gazetteer) -> None:

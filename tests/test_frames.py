@@ -58,6 +58,21 @@ def test_a_passage_naming_many_places_is_stored_once(tiny_gazetteer: Gazetteer) 
             assert passage["start"] <= mention["start"] and mention["end"] <= passage["end"]
 
 
+def test_a_demonym_adds_its_passage_to_a_named_place_but_pins_nothing(
+    gazetteer: Gazetteer,
+) -> None:
+    text = (
+        "Russian envoys reached Baku on Monday. Russia wants the route open.\n\n"
+        "An Italian agency quoted the minister."
+    )
+    passages, mentions = geoparse_article(Article("a", text), gazetteer=gazetteer)
+    assert {m.text for m in mentions} >= {"Russian", "Russia", "Italian", "Baku"}
+    frame = places_frame(mentions, passages)
+    assert sorted(frame["name"]) == ["Baku", "Russia"]  # Italy: named by a demonym only
+    russia = frame.set_index("name").loc["Russia"]
+    assert [m["text"] for m in russia["mentions"]] == ["Russian", "Russia"]
+
+
 def test_layers_read_back_with_their_passages(tiny_gazetteer: Gazetteer, tmp_path: Path) -> None:
     article = Article("a", "Baku hosted talks. Moscow and Baku agreed.")
     passages, mentions = geoparse_article(article, gazetteer=tiny_gazetteer)

@@ -65,12 +65,12 @@ def test_only_passages_are_read(tiny_gazetteer: Gazetteer) -> None:
     assert names(text, tiny_gazetteer, passages=passages) == ["Baku", "Yerevan"]
 
 
-def test_demonyms_are_off_by_default_and_optional(gazetteer: Gazetteer) -> None:
+def test_demonyms_count_by_default_and_can_be_left_out(gazetteer: Gazetteer) -> None:
     text = "Russian officials met Azerbaijani diplomats."
-    assert names(text, gazetteer) == []
-    found = recognise(text, gazetteer, demonyms=True)
+    found = recognise(text, gazetteer)
     assert [s.text for s in found] == ["Russian", "Azerbaijani"]
     assert [s.name for s in found] == ["Russia", "Azerbaijan"]
+    assert recognise(text, gazetteer, demonyms=False) == []
 
 
 def test_sentence_initial_places_are_kept(gazetteer: Gazetteer) -> None:
@@ -80,13 +80,13 @@ def test_sentence_initial_places_are_kept(gazetteer: Gazetteer) -> None:
 
 def test_demonym_forms_plurals_and_no_town_of_the_same_name(gazetteer: Gazetteer) -> None:
     text = "Sri Lankan and Canadian officials spoke; Russians and Europeans listened."
-    found = recognise(text, gazetteer, demonyms=True)
+    found = recognise(text, gazetteer)
     assert [(s.text, s.name) for s in found] == [
         ("Sri Lankan", "Sri Lanka"), ("Canadian", "Canada"),
         ("Russians", "Russia"), ("Europeans", "Europe"),
     ]  # fmt: skip
-    # Off by default, and "Canadian" is not the Texas town of that name either.
-    assert names(text, gazetteer) == []
+    # Left out on request, and "Canadian" is not the Texas town of that name either.
+    assert names(text, gazetteer, demonyms=False) == []
 
 
 def test_surname_of_a_person_named_earlier_is_not_a_place(gazetteer: Gazetteer) -> None:
