@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
-from geo.lexicon import KIND_CUES, is_common_word
+from geo.lexicon import KIND_CUES, is_common_word, is_demonym
 from geo.mentions import is_dateline
 from geo.model import Mention, Span
 from geo.weights import DEFAULT, Weights
@@ -291,12 +291,14 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,4}$")
 
 
 def _fitting(found: list[Candidate], spans: list[Span]) -> list[Candidate]:
-    """Acronyms ("EU", "U.S.", "UAE") name countries, unions and states, not towns (Eu)."""
-    if not all(_ACRONYM.match(span.text) for span in spans):
+    """Acronyms ("EU", "U.S.", "UAE") and demonyms ("Ontarians") name countries, unions,
+    regions and states, not towns (Eu; Ontario, California)."""
+    if not all(_ACRONYM.match(span.text) or is_demonym(span.text) for span in spans):
         return found
     big = [
         c for c in found
-        if c.entry.kind in ("country", "region", "continent") or c.entry.feature_code == "ADM1"
+        if c.entry.kind in ("country", "region", "continent", "landform")
+        or c.entry.feature_code == "ADM1"
     ]  # fmt: skip
     return big or found
 

@@ -250,3 +250,11 @@ def test_later_local_evidence_still_overrides_the_dateline(gazetteer: Gazetteer)
     )
     found = [m for m in geoparse(text, gazetteer=gazetteer) if m.text.casefold() == "portland"]
     assert [m.lon < -100 for m in found] == [False, True, False]
+
+
+def test_a_state_or_province_demonym_is_that_area(gazetteer: Gazetteer) -> None:
+    text = "Iowans voted early; Ontarians and New Mexican ranchers waited. Mexican envoys came."
+    assert placed(text, gazetteer) == [
+        ("Iowans", "US", "admin"), ("Ontarians", "CA", "admin"),
+        ("New Mexican", "US", "admin"), ("Mexican", "MX", "country"),
+    ]  # fmt: skip

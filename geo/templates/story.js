@@ -151,7 +151,7 @@ function storyMap(map, data) {
   (data.layers.places.features || []).forEach(function (feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     var look = placeLook(p, false, false);
-    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt((p.mention_count || 1) * kindWeight(p.kind)));
+    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt((p._named || p.mention_count || 1) * kindWeight(p.kind)));
     var marker = L.circleMarker([c[1], c[0]], look);
     marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
@@ -639,7 +639,7 @@ function storyMap(map, data) {
   }
   function priority(item) {
     var key = item.feature.properties._key;
-    var props = item.feature.properties, score = (props.mention_count || 1) * kindWeight(props.kind);
+    var props = item.feature.properties, score = (props._named || props.mention_count || 1) * kindWeight(props.kind);
     if (chapterKeys && chapterKeys[key]) score += 1e6;
     if (key === selectedKey) score += 1e9;
     return score;
