@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from geo.corrections import Correction, load_corrections
+from geo.gazetteer import Gazetteer
 from geo.page import LOW_CONFIDENCE, render_page
 
 from .page_fixture import HOSTILE_NAME, review_story
@@ -69,3 +70,19 @@ def test_the_readme_example_is_a_valid_corrections_file(tmp_path: Path) -> None:
     assert block, "README shows a corrections.yaml example"
     found = read_back(tmp_path, block.group(1).rstrip("\n"))
     assert [c.name for c in found] == ["Paris", "Drone", "Camp Lemonnier"]
+
+
+def test_a_markers_size_counts_names_not_demonyms(gazetteer: Gazetteer) -> None:
+    from geo.frames import places_frame
+    from geo.model import Article
+    from geo.page import Story
+    from geo.pipeline import geoparse_article
+
+    text = "Armenian, Armenian and Armenian envoys met in Yerevan. Armenia agreed."
+    passages, mentions = geoparse_article(Article("a", text), gazetteer=gazetteer)
+    empty = places_frame([], passages)
+    story = Story(places_frame(mentions, passages), empty, empty, [Article("a", text)], passages)
+    places = {p["name"]: p for p in places_by_key(page_data(render_page(story))).values()}
+    assert places["Armenia"]["mention_count"] == 4  # every passage is a source
+    assert places["Armenia"]["_named"] == 1  # the pin's size: how often it is named
+    assert places["Yerevan"]["_named"] == 1
