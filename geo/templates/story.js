@@ -369,6 +369,8 @@ function storyMap(map, data) {
     if (layerName === "places") {
       meta = props.kind + (props.country_code ? " · " + props.country_code : "") +
         " · " + props.mention_count + (props.mention_count === 1 ? " mention" : " mentions");
+      var byDemonym = props.mention_count - (props._named || props.mention_count);
+      if (byDemonym > 0) meta += " (" + byDemonym + " as " + (byDemonym === 1 ? "a demonym" : "demonyms") + ")";
     } else if (layerName === "corridors") {
       meta = "corridor · " + props.length_km + " km" + (props.start_date ? " · since " + props.start_date : "");
     } else {

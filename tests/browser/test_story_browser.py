@@ -427,3 +427,16 @@ def test_names_go_on_any_free_side_and_never_under_the_controls(seeds: PageSessi
     for i, a in enumerate(boxes):
         assert not any(overlaps(a, b) for b in boxes[i + 1 :]), names[i]
         assert not any(overlaps(a, c) for c in covers), names[i]
+
+
+def test_a_demonym_is_a_source_of_its_place_not_a_pin(seeds: PageSession) -> None:
+    """ "Armenian separatists" quotes that passage under Armenia, and says so."""
+    page = seeds.page
+    passage = page.locator(".story-passage", has=page.locator("mark", has_text="Armenian")).first
+    passage.scroll_into_view_if_needed()
+    passage.locator("mark", has_text="Armenian").first.click()
+    settle(page)
+    popup = page.locator(".leaflet-popup-content")
+    assert popup.locator("h3").inner_text() == "Armenia"
+    assert "as demonyms)" in popup.inner_text()
+    seeds.screenshot("story-popup-demonym.png")
