@@ -245,14 +245,14 @@ def story_data(story: Story) -> dict[str, Any]:
             item["dates"] = dates[(passage.article, passage.index)]
         by_article.setdefault(passage.article, []).append(item)
     articles = []
+    place_order = {key: number for number, key in enumerate(kinds)}
     for article in story.articles:
         items = by_article.get(article.id, [])
         mentioned = Counter(ref["key"] for item in items for ref in item["refs"])
-        chapter_points = [
-            (lon, lat, weight * mentioned[key])
-            for key, (lon, lat, weight) in kinds.items()
-            if key in mentioned
-        ]
+        # The article's own places, in the places layer's order (``focus_bounds`` sums
+        # weights in order): not a pass over every place of the story for each article.
+        own = sorted((key for key in mentioned if key in place_order), key=place_order.__getitem__)
+        chapter_points = [(*kinds[key][:2], kinds[key][2] * mentioned[key]) for key in own]
         articles.append(
             {**meta_record(metadata[article.id]), "id": article.id, "passages": items,
              "bounds": focus_bounds(chapter_points)}
