@@ -425,14 +425,14 @@ def focus_bounds(points: Sequence[tuple[float, float, float]]) -> list[list[floa
     total = sum(w for _, _, w in points)
     centre = (_weighted_median([(x, w) for x, _, w in points], total),
               _weighted_median([(y, w) for _, y, w in points], total))  # fmt: skip
-    by_distance = sorted(points, key=lambda p: (_km(centre, p), p))
+    by_distance = sorted((_km(centre, p), p) for p in points)  # each distance once
     held, radius = 0.0, 0.0
-    for point in by_distance:
+    for distance, point in by_distance:
         held += point[2]
-        radius = _km(centre, point)
+        radius = distance
         if held >= FOCUS_SHARE * total:
             break
-    kept = [p for p in by_distance if _km(centre, p) <= radius * FOCUS_REACH + 1.0]
+    kept = [p for distance, p in by_distance if distance <= radius * FOCUS_REACH + 1.0]
     west, east = min(p[0] for p in kept), max(p[0] for p in kept)
     south, north = min(p[1] for p in kept), max(p[1] for p in kept)
     return _padded(west, south, east, north)
