@@ -512,15 +512,16 @@ def evidence_admin_focus(
 def _nearness(entry: Entry, votes: _Votes, scale_km: float) -> float:
     """Weighted mean of e^(-distance / scale) to the confident places. It runs for every
     candidate and confident place of a document, so ``_haversine_km`` is written out here
-    (the same operations in the same order: the same floats, without a call per pair)."""
+    (the same operations in the same order: the same floats, without a call per pair;
+    ``root if root < 1.0 else 1.0`` is ``min(1.0, root)``, NaN included)."""
     p1 = math.radians(entry.lat)
     cos1, lon1 = math.cos(p1), entry.lon
     sin, asin, sqrt, exp, radians = math.sin, math.asin, math.sqrt, math.exp, math.radians
     total = sum(
         weight
-        * exp(-(_DIAMETER_KM * asin(min(1.0, sqrt(
+        * exp(-(_DIAMETER_KM * asin(root if (root := sqrt(
             sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2
-        ))))  / scale_km)
+        )) < 1.0 else 1.0)) / scale_km)
         for (p2, cos2, lon2), weight in votes.points
     )  # fmt: skip
     return total / votes.points_total

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo import places
@@ -27,6 +27,9 @@ def _votes(points: list[tuple[float, float, float]]) -> places._Votes:
 
 @settings(max_examples=800, deadline=None)
 @given(_LAT, _LON, st.lists(st.tuples(_LAT, _LON, _WEIGHT), min_size=1, max_size=6))
+@example(0.0, 0.0, [(0.0, 180.0, 1.0), (0.0, -180.0, 2.0)])  # antipodes: the root reaches 1
+@example(90.0, 0.0, [(-90.0, 0.0, 1.0), (90.0, 45.0, 1.0)])  # poles
+@example(12.5, 179.9, [(-12.5, -0.1, 1.0), (12.5, 179.9, 1.0)])  # nearly antipodal, and itself
 def test_nearness_is_the_distance_weighted_sum(
     lat: float, lon: float, points: list[tuple[float, float, float]]
 ) -> None:
