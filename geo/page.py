@@ -246,14 +246,14 @@ def story_data(story: Story) -> dict[str, Any]:
             item["dates"] = dates[(passage.article, passage.index)]
         by_article.setdefault(passage.article, []).append(item)
     articles = []
+    place_order = {key: number for number, key in enumerate(kinds)}
     for article in story.articles:
         items = by_article.get(article.id, [])
         mentioned = Counter(ref["key"] for item in items for ref in item["refs"])
-        chapter_points = [
-            (lon, lat, weight * mentioned[key])
-            for key, (lon, lat, weight) in kinds.items()
-            if key in mentioned
-        ]
+        # The article's own places, in the places layer's order (``focus_bounds`` sums
+        # weights in order): not a pass over every place of the story for each article.
+        own = sorted((key for key in mentioned if key in place_order), key=place_order.__getitem__)
+        chapter_points = [(*kinds[key][:2], kinds[key][2] * mentioned[key]) for key in own]
         articles.append(
             {**meta_record(metadata[article.id]), "id": article.id, "passages": items,
              "bounds": focus_bounds(chapter_points)}
@@ -437,14 +437,14 @@ def focus_bounds(points: Sequence[tuple[float, float, float]]) -> list[list[floa
     total = sum(w for _, _, w in points)
     centre = (_weighted_median([(x, w) for x, _, w in points], total),
               _weighted_median([(y, w) for _, y, w in points], total))  # fmt: skip
-    by_distance = sorted(points, key=lambda p: (_km(centre, p), p))
+    by_distance = sorted((_km(centre, p), p) for p in points)  # each distance once
     held, radius = 0.0, 0.0
-    for point in by_distance:
+    for distance, point in by_distance:
         held += point[2]
-        radius = _km(centre, point)
+        radius = distance
         if held >= FOCUS_SHARE * total:
             break
-    kept = [p for p in by_distance if _km(centre, p) <= radius * FOCUS_REACH + 1.0]
+    kept = [p for distance, p in by_distance if distance <= radius * FOCUS_REACH + 1.0]
     west, east = min(p[0] for p in kept), max(p[0] for p in kept)
     south, north = min(p[1] for p in kept), max(p[1] for p in kept)
     return _padded(west, south, east, north)

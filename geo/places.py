@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import KIND_CUES, is_common_word, is_demonym
 from geo.mentions import is_dateline
-from geo.model import Mention, Span
+from geo.model import Entry, Mention, Span
 from geo.weights import DEFAULT, Weights
 
 _PATTERN_AFTER = re.compile(r"^\s*(?:,|\bin\b|\(|-)\s*$")
@@ -37,8 +37,12 @@ _ALTERNATIVES = 3
 
 def _prior(candidate: Candidate, weights: Weights = DEFAULT) -> float:
     """What kind of place it is, how many people live there, whether the name is its own."""
-    entry = candidate.entry
-    kind_prior = {
+    return _prior_of(candidate, _kind_priors(weights), weights)
+
+
+def _kind_priors(weights: Weights) -> dict[str, float]:
+    """The prior of each kind scored by kind alone (admin areas and cities go by population)."""
+    return {
         "country": weights.prior_country,
         "continent": weights.prior_continent,
         "region": weights.prior_region,
@@ -47,6 +51,11 @@ def _prior(candidate: Candidate, weights: Weights = DEFAULT) -> float:
         "corridor": weights.prior_corridor,
         "site": weights.prior_site,
     }
+
+
+def _prior_of(candidate: Candidate, kind_prior: dict[str, float], weights: Weights) -> float:
+    """``_prior`` with the kind table made once (the resolver scores thousands of candidates)."""
+    entry = candidate.entry
     if entry.kind in kind_prior:
         score = kind_prior[entry.kind]
     elif entry.kind == "admin":
@@ -90,13 +99,16 @@ def _point(lat: float, lon: float) -> _Point:
     return p, math.cos(p), lon
 
 
+_DIAMETER_KM = 2 * EARTH_MEAN_RADIUS_KM
+
+
 def _haversine_km(one: _Point, other: _Point) -> float:
     """``distance_km`` on points whose radians and cosines are computed once (the resolver
     measures every candidate against the same few places); the same floats."""
     (p1, cos1, lon1), (p2, cos2, lon2) = one, other
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + cos1 * cos2 * math.sin(dl / 2) ** 2
-    return 2 * EARTH_MEAN_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return _DIAMETER_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(slots=True)
@@ -128,22 +140,34 @@ def resolve(
     name's mentions carry it.
     """
     by_key, candidates = _candidates_by_name(spans, gazetteer)
+    kinds = _kind_priors(weights)  # each candidate's prior once, for both passes
+    priors = {
+        key: [_prior_of(c, kinds, weights) for c in found] for key, found in candidates.items()
+    }
     # Pass 1: priors only, to learn which countries and points the document is about.
-    first = {key: max(found, key=lambda c: _prior(c, weights)) for key, found in candidates.items()}
+    first = {key: found[_first_best(priors[key])] for key, found in candidates.items()}
+    datelines = frozenset(i for i, s in enumerate(spans) if text and _in_dateline(text, s))
     reading = _Reading(
         spans=spans,
         by_key=by_key,
         focus=_anchors(first, candidates, by_key),
-        local=_local_evidence(text, spans, candidates),
+        local=_local_evidence(text, spans, candidates, datelines),
         qualifiers=_qualifiers_only(text, spans, by_key),
-        datelines=frozenset(i for i, s in enumerate(spans) if text and _in_dateline(text, s)),
+        datelines=datelines,
+        priors=priors,
         weights=weights,
+        coefficients=calibration_coefficients(weights),
         trace=trace,
     )
     picks: dict[int, _Pick] = {}
     for key, found in candidates.items():
         picks.update(_resolve_name(reading, key, found))
     return [_mention(article, span, *picks[i]) for i, span in enumerate(spans) if i in picks]
+
+
+def _first_best(values: list[float]) -> int:
+    """The index of the largest value, the first of equals (as ``max`` picks)."""
+    return max(range(len(values)), key=values.__getitem__)
 
 
 _Pick = tuple[Candidate, float, list[dict[str, object]]]  # best, probability, alternatives
@@ -159,8 +183,22 @@ class _Reading:
     local: dict[int, _Local]  # span index → its own "X, Y" / "the state of X" evidence
     qualifiers: dict[str, set[str]]  # name → names used only to qualify it
     datelines: frozenset[int]  # span indexes of the article's dateline
+    priors: dict[str, list[float]]  # name key → the prior of each of its candidates
     weights: Weights
+    coefficients: dict[str, float]  # calibration_coefficients(weights)
     trace: list[dict[str, object]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """One name's candidates scored against the document, shared by all its mentions."""
+
+    found: list[Candidate]
+    mentions: int  # how many times the article names it
+    base: dict[str, float]  # entry id → prior plus document evidence
+    default: list[tuple[float, Candidate]]  # ranked with the name's shared local evidence
+    default_spread: float  # ``_spread(default)``, the same for every mention that uses it
+    parts: dict[str, list[tuple[float, str]]] | None  # entry id → evidence, for --explain
 
 
 def _candidates_by_name(
@@ -180,67 +218,75 @@ def _candidates_by_name(
 def _resolve_name(reading: _Reading, key: str, found: list[Candidate]) -> dict[int, _Pick]:
     """One name's mentions: the article's default sense, unless a mention's own evidence
     says otherwise."""
-    group = reading.by_key[key]
+    group, weights = reading.by_key[key], reading.weights
     skip = frozenset({key, *reading.qualifiers.get(key, ())})
     votes = _votes(skip, reading.focus)
-    base = {c.entry.id: _document_score(c, votes, reading.weights) for c in found}
+    priors = reading.priors[key]
+    base = {
+        c.entry.id: _document_value(c, p, votes, weights)
+        for c, p in zip(found, priors, strict=True)
+    }
     default = _rank(found, _default_scores(reading, group, found, base))
+    parts = None
+    if reading.trace is not None:
+        parts = {
+            c.entry.id: _document_parts(c, p, votes, weights)
+            for c, p in zip(found, priors, strict=True)
+        }
+    name = _Name(found, len(group), base, default, _spread(default), parts)
     picks = {}
     for index in group:
-        pick = _resolve_mention(reading, index, found, base, default)
+        pick = _resolve_mention(reading, index, name)
         if pick is not None:
             picks[index] = pick
     return picks
 
 
-_Scored = dict[str, tuple[float, list[tuple[float, str]]]]  # entry id → (score, evidence)
-
-
 def _default_scores(
-    reading: _Reading, group: list[int], found: list[Candidate], base: _Scored
+    reading: _Reading, group: list[int], found: list[Candidate], base: dict[str, float]
 ) -> dict[str, float]:
     """Document score plus the name's local evidence, in proportion to the mentions that
     carry it (one "Paris, Texas" among four "Paris" moves the default a quarter)."""
     local, weights = reading.local, reading.weights
-    share = weights.local_share * sum(bool(local.get(i)) for i in group) / len(group)
+    carrying = [i for i in group if local.get(i)]
+    share = weights.local_share * len(carrying) / len(group)
+    if not carrying:  # the same floats as the mean of no local scores, without the loop
+        none = share * _mean(())
+        return {k: base[k] + none for k in base}
     default_local = {
-        c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in group
-                                  if local.get(i))
+        c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in carrying)
         for c in found
-    }  # fmt: skip
-    dateline = [i for i in group if i in reading.datelines and local.get(i)]
+    }
+    dateline = [i for i in carrying if i in reading.datelines]
     for candidate in found if dateline else ():
         score = weights.dateline_share * _local_score(candidate, local[dateline[0]], weights)[0]
         default_local[candidate.entry.id] = max(default_local[candidate.entry.id], score)
-    return {k: base[k][0] + default_local[k] for k in base}
+    return {k: base[k] + default_local[k] for k in base}
 
 
-def _resolve_mention(
-    reading: _Reading,
-    index: int,
-    found: list[Candidate],
-    base: _Scored,
-    default: list[tuple[float, Candidate]],
-) -> _Pick | None:
+def _resolve_mention(reading: _Reading, index: int, name: _Name) -> _Pick | None:
     """The best candidate for one mention, its probability and alternatives (None for a
     stray alternate name of a village)."""
     weights, evidence = reading.weights, reading.local.get(index)
     if evidence:
-        scores = {c.entry.id: base[c.entry.id][0] + _local_score(c, evidence, weights)[0]
-                  for c in found}  # fmt: skip
-        ranked = _rank(found, scores)
+        scores = {c.entry.id: name.base[c.entry.id] + _local_score(c, evidence, weights)[0]
+                  for c in name.found}  # fmt: skip
+        ranked = _rank(name.found, scores)
+        spread = _spread(ranked)
     else:
-        ranked = default
+        ranked, spread = name.default, name.default_spread
     best_score, best = ranked[0]
     if not best.primary and best.entry.kind == "city" and best.entry.population < 5000:
         if best_score < weights.min_alternate_score:
             return None  # a stray alternate name of a village: not worth a map pin
-    span = reading.spans[index]
-    mentions = len(reading.by_key[normalize(span.name)])
-    probability, alternatives = _calibrated(ranked, span, mentions, bool(evidence), weights)
+    span, mentions = reading.spans[index], name.mentions
+    features = calibration_features(ranked, span, mentions, bool(evidence))
+    probability = calibrated_probability(features, weights, reading.coefficients)
+    alternatives = _alternatives(ranked, probability, spread)
     if reading.trace is not None:
-        record = _explain(span, ranked, base, evidence, probability, weights)
-        record["features"] = calibration_features(ranked, span, mentions, bool(evidence))
+        assert name.parts is not None, "parts are kept when there is a trace"
+        record = _explain(span, ranked, name.parts, evidence, probability, weights)
+        record["features"] = features
         reading.trace.append(record)
     return best, probability, alternatives
 
@@ -284,7 +330,7 @@ class _Focus:
 
     countries: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     admins: dict[tuple[str, str, str], float] = field(default_factory=lambda: defaultdict(float))
-    points: list[tuple[str, float, float, float]] = field(default_factory=list)
+    points: list[tuple[str, _Point, float]] = field(default_factory=list)  # key, point, weight
 
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,4}$")
@@ -322,7 +368,7 @@ def _anchors(
         if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
             focus.admins[(key, entry.country_code, entry.admin1)] += weight
         if not ambiguous and entry.kind != "continent":
-            focus.points.append((key, entry.lat, entry.lon, weight))
+            focus.points.append((key, _point(entry.lat, entry.lon), weight))
     return focus
 
 
@@ -346,7 +392,10 @@ def _qualifiers_only(
 
 
 def _local_evidence(
-    text: str, spans: Sequence[Span], candidates: dict[str, list[Candidate]]
+    text: str,
+    spans: Sequence[Span],
+    candidates: dict[str, list[Candidate]],
+    datelines: frozenset[int],
 ) -> dict[int, _Local]:
     """Per mention: "X, Y" / "X in Y" (X inside Y, Y contains X) and "the state of X"."""
     found: dict[int, _Local] = defaultdict(_Local)
@@ -371,7 +420,7 @@ def _local_evidence(
         cue = _KIND_CUE.search(text, max(0, span.start - 40), span.start)
         if cue is not None:
             found[index].kind = KIND_CUES.get(cue.group(1).casefold(), "")
-        elif _in_dateline(text, span):
+        elif index in datelines:
             found[index].kind = "city"
     return {index: local for index, local in found.items() if local}
 
@@ -388,9 +437,13 @@ def _in_dateline(text: str, span: Span) -> bool:
 
 # -- evidence: each returns (score, reason) for one candidate --------------------------------
 def evidence_prior(candidate: Candidate, weights: Weights) -> tuple[float, str]:
+    return _prior_evidence(candidate, _prior(candidate, weights))
+
+
+def _prior_evidence(candidate: Candidate, prior: float) -> tuple[float, str]:
     entry = candidate.entry
     own = "its own name" if candidate.primary else "an alternate name"
-    return _prior(candidate, weights), f"prior: {entry.kind}, {entry.population:,} people, {own}"
+    return prior, f"prior: {entry.kind}, {entry.population:,} people, {own}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,11 +471,17 @@ def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
         if other not in skip:
             admins_total += weight
             admins[(country, admin1)] = admins.get((country, admin1), 0.0) + weight
-    points = [(_point(lat, lon), w) for key, lat, lon, w in focus.points if key not in skip]
+    points = [(point, w) for key, point, w in focus.points if key not in skip]
     return _Votes(
         countries, sum(kept.values()) or 1.0, admins, admins_total,
         points, sum(weight for _, weight in points),
     )  # fmt: skip
+
+
+def _country_share(entry: Entry, votes: _Votes) -> float | None:
+    if not entry.country_code or entry.kind == "country":
+        return None
+    return votes.countries.get(entry.country_code, 0) / votes.countries_total
 
 
 def evidence_country_focus(
@@ -430,36 +489,51 @@ def evidence_country_focus(
 ) -> tuple[float, str]:
     """Inside a country the article names."""
     entry = candidate.entry
-    if not entry.country_code or entry.kind == "country":
+    share = _country_share(entry, votes)
+    if share is None:
         return 0.0, ""
-    share = votes.countries.get(entry.country_code, 0) / votes.countries_total
     return weights.country_focus * share, f"article's countries: {share:.0%} {entry.country_code}"
+
+
+def _admin_share(entry: Entry, votes: _Votes) -> float | None:
+    if not entry.admin1 or not votes.admins_total:
+        return None
+    return votes.admins.get((entry.country_code, entry.admin1), 0.0) / votes.admins_total
 
 
 def evidence_admin_focus(
     candidate: Candidate, votes: _Votes, weights: Weights
 ) -> tuple[float, str]:
     """Same state as the other places named: Gainesville beside Atlanta is in Georgia."""
-    entry = candidate.entry
-    if not entry.admin1 or not votes.admins_total:
+    share = _admin_share(candidate.entry, votes)
+    if share is None:
         return 0.0, ""
-    share = votes.admins.get((entry.country_code, entry.admin1), 0.0) / votes.admins_total
     return weights.admin_focus * share, f"article's states: {share:.0%} same state"
+
+
+def _nearness(entry: Entry, votes: _Votes, scale_km: float) -> float:
+    """Weighted mean of e^(-distance / scale) to the confident places. It runs for every
+    candidate and confident place of a document, so ``_haversine_km`` is written out here
+    (the same operations in the same order: the same floats, without a call per pair;
+    ``root if root < 1.0 else 1.0`` is ``min(1.0, root)``, NaN included)."""
+    p1 = math.radians(entry.lat)
+    cos1, lon1 = math.cos(p1), entry.lon
+    sin, asin, sqrt, exp, radians = math.sin, math.asin, math.sqrt, math.exp, math.radians
+    total = sum(
+        weight
+        * exp(-(_DIAMETER_KM * asin(root if (root := sqrt(
+            sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2
+        )) < 1.0 else 1.0)) / scale_km)
+        for (p2, cos2, lon2), weight in votes.points
+    )  # fmt: skip
+    return total / votes.points_total
 
 
 def evidence_nearby(candidate: Candidate, votes: _Votes, weights: Weights) -> tuple[float, str]:
     """Near the places the article names without doubt (never a vote for itself)."""
-    entry = candidate.entry
     if not votes.points:
         return 0.0, ""
-    here = _point(entry.lat, entry.lon)
-    nearby = (
-        sum(
-            weight * math.exp(-_haversine_km(here, point) / weights.nearby_scale_km)
-            for point, weight in votes.points
-        )
-        / votes.points_total
-    )
+    nearby = _nearness(candidate.entry, votes, weights.nearby_scale_km)
     return weights.nearby * nearby, f"near the article's other places: {nearby:.2f}"
 
 
@@ -494,18 +568,32 @@ def evidence_kind_cue(candidate: Candidate, local: _Local, weights: Weights) -> 
     return 0.0, ""
 
 
-def _document_score(
-    candidate: Candidate, votes: _Votes, weights: Weights
-) -> tuple[float, list[tuple[float, str]]]:
-    """Prior and document evidence; ``votes`` leave out the names that do not count here
-    (the name itself, and a "Texas" that only qualifies one "Paris, Texas")."""
-    parts = [
-        evidence_prior(candidate, weights),
+def _document_parts(
+    candidate: Candidate, prior: float, votes: _Votes, weights: Weights
+) -> list[tuple[float, str]]:
+    """Prior and document evidence with their reasons (for --explain); ``votes`` leave out
+    the names that do not count here (the name itself, and a "Texas" that only qualifies
+    one "Paris, Texas")."""
+    return [
+        _prior_evidence(candidate, prior),
         evidence_country_focus(candidate, votes, weights),
         evidence_admin_focus(candidate, votes, weights),
         evidence_nearby(candidate, votes, weights),
     ]
-    return sum(value for value, _ in parts), parts
+
+
+def _document_value(candidate: Candidate, prior: float, votes: _Votes, weights: Weights) -> float:
+    """The sum of ``_document_parts``' values without making their reasons: the same
+    values summed in the same order, so the same float."""
+    entry = candidate.entry
+    country, admin = _country_share(entry, votes), _admin_share(entry, votes)
+    nearby = _nearness(entry, votes, weights.nearby_scale_km) if votes.points else None
+    return sum((
+        prior,
+        0.0 if country is None else weights.country_focus * country,
+        0.0 if admin is None else weights.admin_focus * admin,
+        0.0 if nearby is None else weights.nearby * nearby,
+    ))  # fmt: skip
 
 
 def _local_score(
@@ -520,6 +608,12 @@ def _local_score(
 
 
 # -- calibration: the score is the probability of being right --------------------------------
+CALIBRATION_FEATURES = (
+    "margin", "log_margin", "country", "admin", "population", "alternate", "common_word",
+    "local_evidence", "single_candidate", "mentions",
+)  # fmt: skip
+
+
 def calibration_features(
     ranked: list[tuple[float, Candidate]], span: Span, mentions: int, local: bool
 ) -> dict[str, float]:
@@ -541,29 +635,40 @@ def calibration_features(
     }
 
 
-def calibrated_probability(features: dict[str, float], weights: Weights) -> float:
+def calibrated_probability(
+    features: dict[str, float], weights: Weights, coefficients: dict[str, float] | None = None
+) -> float:
+    """``coefficients`` is ``calibration_coefficients(weights)``, when made once beforehand."""
+    if coefficients is None:
+        coefficients = calibration_coefficients(weights)
     logit = weights.calibration_intercept + sum(
-        getattr(weights, f"calibration_{name}") * value for name, value in features.items()
+        coefficients[name] * value for name, value in features.items()
     )
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
-def _calibrated(
-    ranked: list[tuple[float, Candidate]],
-    span: Span,
-    mentions: int,
-    local: bool,
-    weights: Weights,
-) -> tuple[float, list[dict[str, object]]]:
-    """The best candidate's probability, and the next candidates sharing what is left."""
-    probability = calibrated_probability(
-        calibration_features(ranked, span, mentions, local), weights
-    )
+def calibration_coefficients(weights: Weights) -> dict[str, float]:
+    """Each calibration feature's weight (``Weights.calibration_<feature>``)."""
+    return {name: getattr(weights, f"calibration_{name}") for name in CALIBRATION_FEATURES}
+
+
+def _spread(ranked: list[tuple[float, Candidate]]) -> float:
+    """What the alternatives' scores are shares of: 1 for the best plus each other
+    candidate's e^(3 (score - best)). Made once per ranking (a name's default ranking
+    serves all its mentions), since a name can have hundreds of candidates."""
+    best_score = ranked[0][0]
+    return 1.0 + sum(math.exp(3.0 * (score - best_score)) for score, _ in ranked[1:])
+
+
+def _alternatives(
+    ranked: list[tuple[float, Candidate]], probability: float, total: float
+) -> list[dict[str, object]]:
+    """The next candidates sharing what the best one's ``probability`` leaves (``total`` is
+    ``_spread(ranked)``)."""
     rest = ranked[1 : 1 + _ALTERNATIVES]
     best_score = ranked[0][0]
     shares = [math.exp(3.0 * (score - best_score)) for score, _ in rest]
-    total = 1.0 + sum(math.exp(3.0 * (score - best_score)) for score, _ in ranked[1:])
-    alternatives = [
+    return [
         {
             "name": c.entry.name,
             "country_code": c.entry.country_code,
@@ -576,20 +681,19 @@ def _calibrated(
         }
         for share, (_, c) in zip(shares, rest, strict=True)
     ]
-    return probability, alternatives
 
 
 def _explain(
     span: Span,
     ranked: list[tuple[float, Candidate]],
-    base: dict[str, tuple[float, list[tuple[float, str]]]],
+    document_parts: dict[str, list[tuple[float, str]]],
     local: _Local | None,
     probability: float,
     weights: Weights,
 ) -> dict[str, object]:
     candidates = []
     for score, candidate in ranked[:5]:
-        parts = list(base[candidate.entry.id][1])
+        parts = list(document_parts[candidate.entry.id])
         if local:
             parts += _local_score(candidate, local, weights)[1]
         candidates.append(
