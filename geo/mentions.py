@@ -170,6 +170,8 @@ def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> f
     found: set[str] = set()
     for tokens, runs in passage_runs:
         for run in runs:
+            if len(run) == 1:
+                continue  # one word names no one
             words = [tokens[index] for index in run]
             for position, token in enumerate(words[:-1]):
                 following = words[position + 1]
@@ -345,7 +347,7 @@ def _recognise_run(
     position = boundary = 0  # names before run position ``boundary`` do not qualify
     limit = context.gazetteer.max_name_tokens
     while position < len(run):
-        if _party_prefix(tokens, run, position):
+        if tokens[run[position]].word in PARTY_CODES and _party_prefix(tokens, run, position):
             position += 1  # "D-W. Va.": the party letter starts no name
             continue
         match = _longest_match(context.text, tokens, run, position, limit, context.gazetteer)
@@ -461,28 +463,29 @@ def _longest_match(
     limit: int,
     gazetteer: Gazetteer,
 ) -> tuple[int, int, str] | None:
-    """(last run position, span end, lookup name) of the longest name starting here."""
+    """(last run position, span end, lookup name) of the longest name starting here.
+
+    A run never goes on after a possessive ("Baku's"), so no name tried here holds one
+    before its last word.
+    """
     first = tokens[run[position]]
     if not first.capital:
         return None
-    for last in range(min(len(run), position + limit) - 1, position - 1, -1):
+    start, final = first.start, len(run) - 1
+    for last in range(min(final, position + limit - 1), position - 1, -1):
         token = tokens[run[last]]
         if not token.capital:
             continue  # a name never ends on a connector
-        if last > position and any(tokens[run[k]].possessive for k in range(position, last)):
-            continue
-        suffix = _generic_suffix(text, tokens, run[last]) if last == len(run) - 1 else None
-        if suffix is not None:
-            name = text[first.start : suffix]
-            if name in gazetteer:
-                return last, suffix, name
-        name = text[first.start : token.end]
-        plausible = (
+        if last == final:
+            suffix = _generic_suffix(text, tokens, run[last])
+            if suffix is not None and text[start:suffix] in gazetteer:
+                return last, suffix, text[start:suffix]
+        name = text[start : token.end]
+        if name in gazetteer and (
             _plausible_name(name)
-            or is_dateline(text, first.start, token.end)
+            or is_dateline(text, start, token.end)
             or _names_country(gazetteer, name)  # "DPRK"
-        )
-        if plausible and name in gazetteer:
+        ):
             return last, token.end, name
     return None
 
