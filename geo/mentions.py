@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, chain, compress, repeat
 from operator import add, attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
@@ -54,7 +55,9 @@ from geo.weights import DEFAULT, Weights
 _WORD = r"[^\W\d_]\w*(?:[\u00ad\u200b-\u200d\u2060\ufeff]+\w+)*"
 _TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
 # The same tokens, each with the text since the previous one, found by one C-speed findall.
-_GAP_AND_TOKEN = re.compile(rf"((?s:.*?))({_TOKEN.pattern})")
+# A token starts at any word character but "_", so the gap before it is the run of
+# non-word characters and underscores, taken whole (possessively: never given back).
+_GAP_AND_TOKEN = re.compile(rf"([\W_]*+)({_TOKEN.pattern})")
 _RUN_JOINERS = (" ", "-", "‑", "\u00a0")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
@@ -141,6 +144,7 @@ def recognise(
         text, gazetteer, demonyms, weights, trace,
         surnames=_person_names(passage_runs),
         local_names=_Later(lambda: _names_with_locative_cue(text, passage_runs)),
+        lists_areas=_PLURAL_AREA_WORD.search(text) is not None,
     )  # fmt: skip
     spans: list[Span] = []
     for tokens, runs in passage_runs:
@@ -159,6 +163,7 @@ class _Context:
     trace: list[dict[str, object]] | None
     surnames: frozenset[str]  # people the article names ("Rod Nelson" → "nelson")
     local_names: Callable[[], frozenset[str]]  # one-word names with a locative cue somewhere
+    lists_areas: bool  # "counties", "parishes" or "boroughs" is somewhere in the text
 
 
 def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> frozenset[str]:
@@ -272,15 +277,21 @@ def _recognise_passage(
         return []
     title_case = _Later(lambda: _is_title_case(tokens))
     listed = _listed_areas(context, tokens)
-    spans: list[Span] = [span for span, _ in listed]
+    spans: list[Span] = []
+    if not listed:
+        for run in runs:
+            spans.extend(_recognise_run(context, tokens, run, title_case))
+        return spans
+    spans.extend(span for span, _ in listed)
     taken = {index for _, group in listed for index in group}
     for run in runs:
         for part in _split_run(run, taken):
             spans.extend(_recognise_run(context, tokens, part, title_case))
-    return sorted(spans, key=lambda span: span.start) if listed else spans
+    return sorted(spans, key=lambda span: span.start)
 
 
 _PLURAL_AREAS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+_PLURAL_AREA_WORD = re.compile("|".join(_PLURAL_AREAS))
 
 
 def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, list[int]]]:
@@ -288,8 +299,8 @@ def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, l
     (the spans, and the token indexes they take)."""
     found: list[tuple[Span, list[int]]] = []
     first, last = tokens[0].start, tokens[-1].end  # every word lies in between
-    if not any(context.text.find(word, first, last) >= 0 for word in _PLURAL_AREAS):
-        return found
+    if not context.lists_areas or not _PLURAL_AREA_WORD.search(context.text, first, last):
+        return found  # no "counties" anywhere: no token can be that word
     for index, token in enumerate(tokens):
         suffix = _PLURAL_AREAS.get(token.word)
         if suffix is None or index == 0 or token.gap != " ":
@@ -1074,13 +1085,28 @@ def _is_title_case(tokens: list[_Token]) -> bool:
 def _demonym_span(
     text: str, tokens: list[_Token], run: list[int], position: int
 ) -> tuple[Span, int] | None:
-    """("Sri Lankan" | "Russians" span, last run position), the longer form first."""
+    """("Sri Lankan" | "Russians" span, last run position), the longer form first.
+
+    Two ASCII words fold to the first word's key, a space or hyphen, then the second's:
+    unless the first is how some demonym of two words begins, they make no demonym.
+    """
     table = demonym_countries()
-    for last in (position + 1, position):
-        if last >= len(run) or not tokens[run[last]].capital:
-            continue
-        start, end = tokens[run[position]].start, tokens[run[last]].end
-        place = table.get(normalize(text[start:end]))
-        if place is not None:
-            return Span(start, end, text[start:end], place), last
-    return None
+    first = tokens[run[position]]
+    key = normalize(first.word)
+    if position + 1 < len(run) and tokens[run[position + 1]].capital:
+        end = tokens[run[position + 1]].end
+        written = text[first.start : end]
+        if key in _demonym_heads() or not written.isascii():
+            place = table.get(normalize(written))
+            if place is not None:
+                return Span(first.start, end, written, place), position + 1
+    place = table.get(key) if first.capital else None
+    return None if place is None else (Span(first.start, first.end, first.word, place), position)
+
+
+@lru_cache(maxsize=1)
+def _demonym_heads() -> frozenset[str]:
+    """What comes before a space or hyphen in a demonym ("sri" of "sri lankan")."""
+    return frozenset(
+        key[:index] for key in demonym_countries() for index, ch in enumerate(key) if ch in " -"
+    )
