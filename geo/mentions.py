@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import add, attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
@@ -60,6 +60,7 @@ _TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
 _GAP_AND_TOKEN = re.compile(rf"([\W_]*+)({_TOKEN.pattern})")
 _RUN_JOINERS = (" ", "-", "‑", "\u00a0")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
+_TRIM_CANDIDATE = re.compile(r"['’]|\.\Z").search  # a possessive or a final period, maybe
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
 _T = TypeVar("_T")
 
@@ -104,9 +105,8 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     starts = bounds[1::2]
     words = list(map(itemgetter(1), pairs))
     possessives = [False] * len(words)
-    for index, word in enumerate(words):
-        if word[-1] == "." or "'" in word or "’" in word:
-            words[index], possessives[index] = _trimmed(word)
+    for index in list(compress(count(), map(_TRIM_CANDIDATE, words))):
+        words[index], possessives[index] = _trimmed(words[index])
     ends = map(add, starts, map(len, words))
     capitals = map(str.isupper, map(itemgetter(0), words))
     fields = zip(starts, ends, words, capitals, possessives, map(itemgetter(0), pairs), strict=True)
@@ -197,14 +197,14 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
     and reads only the words of runs and the one that ends each.
     """
     runs: list[list[int]] = []
-    count = len(tokens)
+    size = len(tokens)
     after = 0  # the first index no run has read yet
-    for first in compress(range(count), map(attrgetter("capital"), tokens)):
+    for first in compress(range(size), map(attrgetter("capital"), tokens)):
         if first < after:
             continue
         current = [first]
         index = first + 1
-        while index < count:
+        while index < size:
             member, joined = _run_member(tokens, index)
             if not member:
                 break
