@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate, chain, compress, count, repeat
+from operator import add, attrgetter, itemgetter
+from typing import Generic, NamedTuple, TypeVar
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import (
@@ -50,18 +54,73 @@ from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 # zero-width characters and soft hyphens inside a word do not split it ("Mos\u200bcow").
 _WORD = r"[^\W\d_]\w*(?:[\u00ad\u200b-\u200d\u2060\ufeff]+\w+)*"
 _TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
+# The same tokens, each with the text since the previous one, found by one C-speed findall.
+# A token starts at any word character but "_", so the gap before it is the run of
+# non-word characters and underscores, taken whole (possessively: never given back).
+_GAP_AND_TOKEN = re.compile(rf"([\W_]*+)({_TOKEN.pattern})")
+_RUN_JOINERS = (" ", "-", "‑", "\u00a0")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
+_TRIM_CANDIDATE = re.compile(r"['’]|\.\Z").search  # a possessive or a final period, maybe
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
+_T = TypeVar("_T")
 
 
-@dataclass(slots=True)
-class _Token:
+class _Later(Generic[_T]):
+    """A value worked out the first time a rule asks for it: most passages and articles
+    never need it (whether a passage is a headline, the names an article places)."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], _T]) -> None:
+        self._make: Callable[[], _T] | None = make
+        self._value: _T | None = None
+
+    def __call__(self) -> _T:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value  # type: ignore[return-value]
+
+
+class _Token(NamedTuple):
+    """A word of a passage (a tuple: a passage's tokens are all made at C speed)."""
+
     start: int
     end: int  # end of the name part (possessive and sentence period excluded)
     word: str  # text[start:end]
     capital: bool
     possessive: bool
     gap: str  # text between the previous token and this one
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    """The words of ``text[start:end]``, each with the gap before it.
+
+    One regex pass finds the words and gaps; offsets, capitals and the tokens themselves
+    are made by C-level ``map``s, and only words with an apostrophe or a final period (a
+    possessive or a sentence end to trim) take a Python step.
+    """
+    pairs: list[tuple[str, str]] = _GAP_AND_TOKEN.findall(text, start, end)
+    # Gap i starts at bounds[2i], word i at bounds[2i + 1]; its match ends at bounds[2i + 2].
+    bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
+    starts = bounds[1::2]
+    words = list(map(itemgetter(1), pairs))
+    possessives = [False] * len(words)
+    for index in list(compress(count(), map(_TRIM_CANDIDATE, words))):
+        words[index], possessives[index] = _trimmed(words[index])
+    ends = map(add, starts, map(len, words))
+    capitals = map(str.isupper, map(itemgetter(0), words))
+    fields = zip(starts, ends, words, capitals, possessives, map(itemgetter(0), pairs), strict=True)
+    return list(map(tuple.__new__, repeat(_Token), fields))
+
+
+def _trimmed(word: str) -> tuple[str, bool]:
+    """(the name part of a matched word, is it a possessive): "Baku's" → ("Baku", True);
+    a sentence period goes, the period of "St." or "U.S." stays."""
+    if ("'" in word or "’" in word) and len(word) > 3 and _POSSESSIVE.search(word):
+        return word[:-2], True
+    if word[-1] == "." and "." not in word[:-1] and word[:-1].casefold() not in {"st", "mt", "ft"}:
+        return word[:-1], False  # a sentence period, not part of the name
+    return word, False
 
 
 def recognise(
@@ -84,7 +143,8 @@ def recognise(
     context = _Context(
         text, gazetteer, demonyms, weights, trace,
         surnames=_person_names(passage_runs),
-        local_names=_names_with_locative_cue(text, passage_runs),
+        local_names=_Later(lambda: _names_with_locative_cue(text, passage_runs)),
+        lists_areas=_PLURAL_AREA_WORD.search(text) is not None,
     )  # fmt: skip
     spans: list[Span] = []
     for tokens, runs in passage_runs:
@@ -102,7 +162,8 @@ class _Context:
     weights: Weights
     trace: list[dict[str, object]] | None
     surnames: frozenset[str]  # people the article names ("Rod Nelson" → "nelson")
-    local_names: frozenset[str]  # one-word names used with a locative cue somewhere
+    local_names: Callable[[], frozenset[str]]  # one-word names with a locative cue somewhere
+    lists_areas: bool  # "counties", "parishes" or "boroughs" is somewhere in the text
 
 
 def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> frozenset[str]:
@@ -114,6 +175,8 @@ def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> f
     found: set[str] = set()
     for tokens, runs in passage_runs:
         for run in runs:
+            if len(run) == 1:
+                continue  # one word names no one
             words = [tokens[index] for index in run]
             for position, token in enumerate(words[:-1]):
                 following = words[position + 1]
@@ -127,64 +190,51 @@ def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> f
     return frozenset(found)
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end = start
-    append = tokens.append
-    for match in _TOKEN.finditer(text, start, end):
-        word_start, word_end = match.span()
-        word = match.group()
-        possessive = (
-            ("'" in word or "’" in word) and len(word) > 3 and bool(_POSSESSIVE.search(word))
-        )
-        if possessive:
-            word_end -= 2
-        elif word[-1] == "." and "." not in word[:-1]:
-            if word[:-1].casefold() not in {"st", "mt", "ft"}:
-                word_end -= 1  # a sentence period, not part of the name
-        name = text[word_start:word_end]
-        # Positional arguments: this runs for every word of every article.
-        append(_Token(word_start, word_end, name, name[:1].isupper(), possessive,
-                      text[previous_end:word_start]))  # fmt: skip
-        previous_end = match.end()
-    return tokens
-
-
 def _runs(tokens: list[_Token]) -> list[list[int]]:
-    """Indexes of tokens forming capitalised runs (connectors allowed inside)."""
+    """Indexes of tokens forming capitalised runs (connectors allowed inside).
+
+    A run can only begin at a capitalised word, so the search jumps from one to the next
+    and reads only the words of runs and the one that ends each.
+    """
     runs: list[list[int]] = []
-    current: list[int] = []
-    for index, token in enumerate(tokens):
-        joined = token.gap in (" ", "-", "‑", "\u00a0") and bool(current)
-        joined = joined and not tokens[index - 1].possessive
-        inside = (
-            not token.capital
-            and token.word.casefold() in CONNECTORS
-            and joined
-            and _connects_to_capital(tokens, index + 1)
-        )
-        # "Port-au-Prince", "Aix-en-Provence": a lower-case word between hyphens joins.
-        inside = inside or (
-            not token.capital
-            and bool(current)
-            and token.gap in ("-", "‑")
-            and index + 1 < len(tokens)
-            and tokens[index + 1].capital
-            and tokens[index + 1].gap in ("-", "‑")
-        )
-        if token.capital or inside:
-            if not joined:
-                if current:
-                    runs.append(current)
+    size = len(tokens)
+    after = 0  # the first index no run has read yet
+    for first in compress(range(size), map(attrgetter("capital"), tokens)):
+        if first < after:
+            continue
+        current = [first]
+        index = first + 1
+        while index < size:
+            member, joined = _run_member(tokens, index)
+            if not member:
+                break
+            if not joined:  # a new run starts here
+                runs.append(current)
                 current = []
             current.append(index)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-    if current:
+            index += 1
         runs.append(current)
+        after = index
     return runs
+
+
+def _run_member(tokens: list[_Token], index: int) -> tuple[bool, bool]:
+    """(belongs to a run, joined to the previous word's run) for the word after a run word."""
+    token = tokens[index]
+    joined = token.gap in _RUN_JOINERS and not tokens[index - 1].possessive
+    if token.capital:
+        return True, joined
+    inside = (
+        token.word.casefold() in CONNECTORS and joined and _connects_to_capital(tokens, index + 1)
+    )
+    # "Port-au-Prince", "Aix-en-Provence": a lower-case word between hyphens joins.
+    inside = inside or (
+        token.gap in ("-", "‑")
+        and index + 1 < len(tokens)
+        and tokens[index + 1].capital
+        and tokens[index + 1].gap in ("-", "‑")
+    )
+    return inside, joined
 
 
 def _connects_to_capital(tokens: list[_Token], index: int) -> bool:
@@ -225,23 +275,32 @@ def _recognise_passage(
 ) -> list[Span]:
     if not tokens:
         return []
-    title_case = _is_title_case(tokens)
+    title_case = _Later(lambda: _is_title_case(tokens))
     listed = _listed_areas(context, tokens)
-    spans: list[Span] = [span for span, _ in listed]
+    spans: list[Span] = []
+    if not listed:
+        for run in runs:
+            spans.extend(_recognise_run(context, tokens, run, title_case))
+        return spans
+    spans.extend(span for span, _ in listed)
     taken = {index for _, group in listed for index in group}
     for run in runs:
         for part in _split_run(run, taken):
             spans.extend(_recognise_run(context, tokens, part, title_case))
-    return sorted(spans, key=lambda span: span.start) if listed else spans
+    return sorted(spans, key=lambda span: span.start)
 
 
 _PLURAL_AREAS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+_PLURAL_AREA_WORD = re.compile("|".join(_PLURAL_AREAS))
 
 
 def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, list[int]]]:
     """ "Clarke, Madison and Oconee counties": each name of such a list is "<Name> County"
     (the spans, and the token indexes they take)."""
     found: list[tuple[Span, list[int]]] = []
+    first, last = tokens[0].start, tokens[-1].end  # every word lies in between
+    if not context.lists_areas or not _PLURAL_AREA_WORD.search(context.text, first, last):
+        return found  # no "counties" anywhere: no token can be that word
     for index, token in enumerate(tokens):
         suffix = _PLURAL_AREAS.get(token.word)
         if suffix is None or index == 0 or token.gap != " ":
@@ -291,7 +350,7 @@ def _split_run(run: list[int], taken: set[int]) -> list[list[int]]:
 
 
 def _recognise_run(
-    context: _Context, tokens: list[_Token], run: list[int], title_case: bool
+    context: _Context, tokens: list[_Token], run: list[int], title_case: Callable[[], bool]
 ) -> list[Span]:
     """The places of one capitalised run: at each position the longest gazetteer name (or
     a demonym), judged by the rules; an accepted name qualifies none of what follows."""
@@ -299,7 +358,7 @@ def _recognise_run(
     position = boundary = 0  # names before run position ``boundary`` do not qualify
     limit = context.gazetteer.max_name_tokens
     while position < len(run):
-        if _party_prefix(tokens, run, position):
+        if tokens[run[position]].word in PARTY_CODES and _party_prefix(tokens, run, position):
             position += 1  # "D-W. Va.": the party letter starts no name
             continue
         match = _longest_match(context.text, tokens, run, position, limit, context.gazetteer)
@@ -361,7 +420,7 @@ def _judge(
     run: list[int],
     where: tuple[int, int],
     match: tuple[int, int, str],
-    title_case: bool,
+    title_case: Callable[[], bool],
 ) -> Span | None:
     """The span of a gazetteer match if the rules accept it here, else None (traced)."""
     boundary, position = where
@@ -415,28 +474,29 @@ def _longest_match(
     limit: int,
     gazetteer: Gazetteer,
 ) -> tuple[int, int, str] | None:
-    """(last run position, span end, lookup name) of the longest name starting here."""
+    """(last run position, span end, lookup name) of the longest name starting here.
+
+    A run never goes on after a possessive ("Baku's"), so no name tried here holds one
+    before its last word.
+    """
     first = tokens[run[position]]
     if not first.capital:
         return None
-    for last in range(min(len(run), position + limit) - 1, position - 1, -1):
+    start, final = first.start, len(run) - 1
+    for last in range(min(final, position + limit - 1), position - 1, -1):
         token = tokens[run[last]]
         if not token.capital:
             continue  # a name never ends on a connector
-        if last > position and any(tokens[run[k]].possessive for k in range(position, last)):
-            continue
-        suffix = _generic_suffix(text, tokens, run[last]) if last == len(run) - 1 else None
-        if suffix is not None:
-            name = text[first.start : suffix]
-            if name in gazetteer:
-                return last, suffix, name
-        name = text[first.start : token.end]
-        plausible = (
+        if last == final:
+            suffix = _generic_suffix(text, tokens, run[last])
+            if suffix is not None and text[start:suffix] in gazetteer:
+                return last, suffix, text[start:suffix]
+        name = text[start : token.end]
+        if name in gazetteer and (
             _plausible_name(name)
-            or is_dateline(text, first.start, token.end)
+            or is_dateline(text, start, token.end)
             or _names_country(gazetteer, name)  # "DPRK"
-        )
-        if plausible and name in gazetteer:
+        ):
             return last, token.end, name
     return None
 
@@ -466,12 +526,16 @@ _DATELINE_END = re.compile(r"\s*(?:,|\(|—|–|-|:\s)")
 
 def is_dateline(text: str, start: int, end: int) -> bool:
     """ "WASHINGTON —", "BEIRUT (AP) -": an all-caps place opening a line or following
-    the headline's period or a date ("… kiss pig. CHARLESTON, W.Va. -"), then a mark."""
+    the headline's period or a date ("… kiss pig. CHARLESTON, W.Va. -"), then a mark.
+
+    The mark after the name is checked first: it is one regex step, while the line before
+    it is read back to its start.
+    """
+    if _DATELINE_END.match(text, end) is None:
+        return False
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start].rstrip(" \t\u00a0*_#")
-    if before and before[-1] not in ".!?" and not before[-1].isdigit():  # "March 15, 2009"
-        return False
-    return _DATELINE_END.match(text, end) is not None
+    return not before or before[-1] in ".!?" or before[-1].isdigit()  # "March 15, 2009"
 
 
 @dataclass(slots=True)
@@ -485,15 +549,25 @@ class _Here:
     position: int  # first run position of the match
     last: int  # last run position of the match
     name: str
-    title_case: bool
+    title_case: Callable[[], bool]  # is the passage a headline (worked out if a rule asks)
     gazetteer: Gazetteer
     weights: Weights
     surnames: frozenset[str]
-    local_names: frozenset[str] = frozenset()
+    local_names: Callable[[], frozenset[str]]
+    # Worked out once per match, the first time a rule asks (several rules ask).
+    _words: list[str] | None = field(default=None, init=False)
+    _after: list[_Token] | None = field(default=None, init=False)
+    _candidates: list[Candidate] | None = field(default=None, init=False)
+    _strong: bool | None = field(default=None, init=False)
+    _locative: bool | None = field(default=None, init=False)
 
     @property
     def words(self) -> list[str]:
-        return [self.tokens[self.run[k]].word for k in range(self.position, self.last + 1)]
+        """The match's words (a list the rules share: they never change it)."""
+        if self._words is None:
+            run, tokens = self.run, self.tokens
+            self._words = [tokens[run[k]].word for k in range(self.position, self.last + 1)]
+        return self._words
 
     @property
     def first(self) -> _Token:
@@ -505,19 +579,29 @@ class _Here:
 
     @property
     def after(self) -> list[_Token]:
-        return [self.tokens[self.run[k]] for k in range(self.last + 1, len(self.run))]
+        """The run's tokens after the match (shared, never changed)."""
+        if self._after is None:
+            run, tokens = self.run, self.tokens
+            self._after = [tokens[run[k]] for k in range(self.last + 1, len(run))]
+        return self._after
 
     def candidates(self) -> list[Candidate]:
-        return self.gazetteer.lookup(self.name)
+        if self._candidates is None:
+            self._candidates = self.gazetteer.lookup(self.name)
+        return self._candidates
 
     def common(self, word: str) -> bool:
         return is_common_word(word, self.weights.common_word_zipf)
 
     def strong(self) -> bool:
-        return _is_well_known(self.gazetteer, self.name, self.weights)
+        if self._strong is None:
+            self._strong = _is_well_known(self.gazetteer, self.name, self.weights)
+        return self._strong
 
     def locative(self) -> bool:
-        return _has_locative_cue(self.text, self.tokens, self.run[self.position])
+        if self._locative is None:
+            self._locative = _has_locative_cue(self.text, self.tokens, self.run[self.position])
+        return self._locative
 
 
 # -- recognition rules: each returns why the match is NOT a place here, or None -----------
@@ -724,7 +808,7 @@ def rule_common_word(here: _Here) -> str | None:
         return None
     if here.strong():
         return None
-    if (_sentence_initial(here.text, here.first) and here.position == 0) or here.title_case:
+    if (_sentence_initial(here.text, here.first) and here.position == 0) or here.title_case():
         return "a common word capitalised by position (sentence start or headline)"
     if not here.locative():
         return "a common word without a locative cue"
@@ -822,7 +906,7 @@ def rule_lone_surname(here: _Here) -> str | None:
     place, with no locative cue, is more often the person."""
     if not here.single or here.strong() or not is_surname(here.words[0]):
         return None
-    if here.locative() or normalize(here.name) in here.local_names or _place_context(here):
+    if here.locative() or normalize(here.name) in here.local_names() or _place_context(here):
         return None
     return "a common surname alone, without a locative cue"
 
@@ -1005,13 +1089,28 @@ def _is_title_case(tokens: list[_Token]) -> bool:
 def _demonym_span(
     text: str, tokens: list[_Token], run: list[int], position: int
 ) -> tuple[Span, int] | None:
-    """("Sri Lankan" | "Russians" span, last run position), the longer form first."""
+    """("Sri Lankan" | "Russians" span, last run position), the longer form first.
+
+    Two ASCII words fold to the first word's key, a space or hyphen, then the second's:
+    unless the first is how some demonym of two words begins, they make no demonym.
+    """
     table = demonym_countries()
-    for last in (position + 1, position):
-        if last >= len(run) or not tokens[run[last]].capital:
-            continue
-        start, end = tokens[run[position]].start, tokens[run[last]].end
-        place = table.get(normalize(text[start:end]))
-        if place is not None:
-            return Span(start, end, text[start:end], place), last
-    return None
+    first = tokens[run[position]]
+    key = normalize(first.word)
+    if position + 1 < len(run) and tokens[run[position + 1]].capital:
+        end = tokens[run[position + 1]].end
+        written = text[first.start : end]
+        if key in _demonym_heads() or not written.isascii():
+            place = table.get(normalize(written))
+            if place is not None:
+                return Span(first.start, end, written, place), position + 1
+    place = table.get(key) if first.capital else None
+    return None if place is None else (Span(first.start, first.end, first.word, place), position)
+
+
+@lru_cache(maxsize=1)
+def _demonym_heads() -> frozenset[str]:
+    """What comes before a space or hyphen in a demonym ("sri" of "sri lankan")."""
+    return frozenset(
+        key[:index] for key in demonym_countries() for index, ch in enumerate(key) if ch in " -"
+    )
