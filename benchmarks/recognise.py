@@ -38,7 +38,9 @@ def main() -> int:
     parser.add_argument("corpora", nargs="+", type=Path)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--demonyms", action="store_true")
+    from geo.weights import COUNT_DEMONYMS
+
+    parser.add_argument("--demonyms", action=argparse.BooleanOptionalAction, default=COUNT_DEMONYMS)
     parser.add_argument("--baseline", type=Path, help="an older source tree to compare with")
     args = parser.parse_args()
 

@@ -128,7 +128,7 @@ def cli_worker(folder: Path, count: int, spawned: float, demonyms: bool, jobs: i
     import psutil
 
     command = [str(Path(sys.executable).with_name("storymap")), "geoparse", "--jsonl"]
-    command += ["--demonyms"] if demonyms else []
+    command += ["--demonyms" if demonyms else "--no-demonyms"]
     command += ["--jobs", str(jobs)] if jobs else []
     process = subprocess.Popen([*command, str(folder)], stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)  # fmt: skip
@@ -139,10 +139,12 @@ def cli_worker(folder: Path, count: int, spawned: float, demonyms: bool, jobs: i
     import selectors
 
     selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+    stdout = process.stdout
+    assert stdout is not None  # stdout=PIPE
+    selector.register(stdout, selectors.EVENT_READ)
     while True:
         if selector.select(timeout=0.02):
-            line = process.stdout.readline()
+            line = stdout.readline()
             if not line:
                 break
             lines += 1
@@ -202,7 +204,7 @@ def _prepare(paths: list[Path], count: int, folder: Path) -> Path:
 def _run(system: str, args: argparse.Namespace, texts_file: Path) -> dict[str, object]:
     command = [sys.executable, __file__, *map(str, args.corpora), "--worker", system,
                "--texts", str(texts_file), "--documents", str(args.documents)]  # fmt: skip
-    command += ["--demonyms"] if args.demonyms else []
+    command += ["--demonyms" if args.demonyms else "--no-demonyms"]
     command += ["--cli"] if args.cli else []
     command += ["--jobs", str(args.jobs)] if args.jobs else []
     command += ["--spawned", repr(time.time())]
@@ -215,7 +217,9 @@ def main() -> int:
     parser.add_argument("corpora", nargs="+", type=Path)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2, help="runs of each system, alternating")
-    parser.add_argument("--demonyms", action="store_true")
+    from geo.weights import COUNT_DEMONYMS
+
+    parser.add_argument("--demonyms", action=argparse.BooleanOptionalAction, default=COUNT_DEMONYMS)
     parser.add_argument("--cli", action="store_true", help="ours as `storymap geoparse --jsonl`")
     parser.add_argument("--jobs", type=int, default=None, help="passed to the CLI (implies --cli)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
@@ -251,6 +255,12 @@ def main() -> int:
     return 0
 
 
+def _number(value: object) -> float:
+    """A measured value read back from a worker's JSON line."""
+    assert isinstance(value, (int, float)), value
+    return float(value)
+
+
 def _report(runs: list[dict[str, object]]) -> None:
     keys = ["startup_s", "docs_per_s", "docs_per_s_with_startup", "total_s", "startup_cpu_s",
             "cpu_s", "peak_rss_mb", "f1", "accuracy_161", "end_to_end_161"]  # fmt: skip
@@ -262,10 +272,12 @@ def _report(runs: list[dict[str, object]]) -> None:
     print("median:")
     for system in systems:
         mine = [run for run in runs if run["system"] == system]
-        cells = " ".join(
-            f"{round(statistics.median(r[key] for r in mine), 4) if key in mine[0] else '-'!s:>14}"
+        medians = {
+            key: round(statistics.median(_number(r[key]) for r in mine), 4)
             for key in keys
-        )
+            if key in mine[0]
+        }
+        cells = " ".join(f"{medians.get(key, '-')!s:>14}" for key in keys)
         print(f"{'':>4} {system!s:<18} {cells}")
 
 

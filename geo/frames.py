@@ -32,7 +32,7 @@ from geo.model import LayerError, Mention, Passage, Quote
 
 PASSAGES = "passages"  # key in frame.attrs and name of the GeoJSON foreign member
 _PLACE_COLUMNS = [
-    "id", "name", "kind", "country_code", "gazetteer_id", "mention_count",
+    "id", "name", "kind", "country_code", "gazetteer_id", "mention_count", "name_count",
     "articles", "mentions", "score", "alternatives", "geometry",
 ]  # fmt: skip
 
@@ -105,6 +105,7 @@ def _record(passage: Passage) -> dict[str, Any]:
 def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gpd.GeoDataFrame:
     """One row per named place (gazetteer entry) with every mention of it, quoting its
     passage (a place known only by a demonym gets no row: :func:`named_places`).
+    ``name_count`` counts the mentions that name it, ``mention_count`` demonyms too.
 
     Rows are ordered by mention count, then name and id, so the layer is reproducible.
     """
@@ -126,6 +127,7 @@ def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gp
                 "country_code": head.country_code,
                 "gazetteer_id": gazetteer_id,
                 "mention_count": len(group),
+                "name_count": sum(1 for m in group if not is_demonym(m.text)),
                 "articles": sorted({m.article for m in group}),
                 "mentions": quoted,
                 "score": round(max(m.score for m in group), 4),

@@ -1096,6 +1096,8 @@ def _demonym_span(
     """
     table = demonym_countries()
     first = tokens[run[position]]
+    if _after_pan(tokens, run[position]):
+        return None
     key = normalize(first.word)
     if position + 1 < len(run) and tokens[run[position + 1]].capital:
         end = tokens[run[position + 1]].end
@@ -1106,6 +1108,14 @@ def _demonym_span(
                 return Span(first.start, end, written, place), position + 1
     place = table.get(key) if first.capital else None
     return None if place is None else (Span(first.start, first.end, first.word, place), position)
+
+
+def _after_pan(tokens: list[_Token], index: int) -> bool:
+    """ "Pan-American Highway", "pan-African": all of a continent or a people, not the
+    country the adjective alone would name."""
+    if index == 0 or tokens[index].gap not in ("-", "‑"):
+        return False
+    return tokens[index - 1].word.casefold() == "pan"
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,6 @@ from geo.atomic import write_text
 from geo.corrections import Correction, entry_line
 from geo.frames import to_feature_collection
 from geo.gazetteer import normalize
-from geo.lexicon import is_demonym
 from geo.metadata import ArticleMeta, article_meta, meta_record
 from geo.model import Article, Passage
 from geo.places import distance_km
@@ -293,18 +292,7 @@ def _layers_and_refs(
                     refs.setdefault(found[0], []).append(found[1])
         collections[layer] = collection
     add_review(collections["places"]["features"])
-    add_named_counts(collections["places"]["features"])
     return collections, refs
-
-
-def add_named_counts(features: Sequence[dict[str, Any]]) -> None:
-    """``_named``: how often the articles name the place. Markers are sized and ranked by
-    it, so a country's demonyms ("Armenian") add sources to its popup without growing its
-    pin over its capital's."""
-    for feature in features:
-        props = feature["properties"]
-        mentions = props.get("mentions") or []
-        props["_named"] = sum(1 for m in mentions if not is_demonym(m["text"]))
 
 
 def add_review(features: Sequence[dict[str, Any]]) -> None:

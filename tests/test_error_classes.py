@@ -258,3 +258,8 @@ def test_a_state_or_province_demonym_is_that_area(gazetteer: Gazetteer) -> None:
         ("Iowans", "US", "admin"), ("Ontarians", "CA", "admin"),
         ("New Mexican", "US", "admin"), ("Mexican", "MX", "country"),
     ]  # fmt: skip
+
+
+def test_a_pan_adjective_names_no_country(gazetteer: Gazetteer) -> None:
+    text = "Trucks lined the Pan-American Highway; a pan-African summit met. American envoys came."
+    assert placed(text, gazetteer) == [("American", "US", "country")]

@@ -84,5 +84,5 @@ def test_a_markers_size_counts_names_not_demonyms(gazetteer: Gazetteer) -> None:
     story = Story(places_frame(mentions, passages), empty, empty, [Article("a", text)], passages)
     places = {p["name"]: p for p in places_by_key(page_data(render_page(story))).values()}
     assert places["Armenia"]["mention_count"] == 4  # every passage is a source
-    assert places["Armenia"]["_named"] == 1  # the pin's size: how often it is named
-    assert places["Yerevan"]["_named"] == 1
+    assert places["Armenia"]["name_count"] == 1  # the pin's size: how often it is named
+    assert places["Yerevan"]["name_count"] == 1

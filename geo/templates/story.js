@@ -4,7 +4,7 @@
 function storyMap(map, data) {
   "use strict";
   var KIND_COLOURS = {
-    country: "#1f4e9c", admin: "#17becf", city: "#d62728", region: "#9467bd",
+    country: "#1f4e9c", admin: "#2ca02c", city: "#d62728", region: "#9467bd",
     water: "#00a6d6", landform: "#8c564b", site: "#e377c2", continent: "#7f7f7f",
     corridor: "#ff7f0e"
   };
@@ -151,7 +151,7 @@ function storyMap(map, data) {
   (data.layers.places.features || []).forEach(function (feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     var look = placeLook(p, false, false);
-    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt((p._named || p.mention_count || 1) * kindWeight(p.kind)));
+    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt((p.name_count || p.mention_count || 1) * kindWeight(p.kind)));
     var marker = L.circleMarker([c[1], c[0]], look);
     marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
@@ -192,7 +192,11 @@ function storyMap(map, data) {
   var layersControl = L.control.layers(null, overlays, { collapsed: window.innerWidth < 600, position: "topright" });
   layersControl.addTo(map);
   map.on("overlayadd", function (event) { restack(event); touch(); declutter(); });
-  map.on("overlayremove", function () { touch(); declutter(); });
+  map.on("overlayremove", function (event) {
+    var open = openKey && byKey[openKey];
+    if (open && groups[open.group] === event.layer) map.closePopup(); // no popup pointing at nothing
+    touch(); declutter();
+  });
 
   function status(text) { document.getElementById("story-status").textContent = text; }
 
@@ -318,25 +322,45 @@ function storyMap(map, data) {
     return !!b && words(a) === words(b);
   }
 
-  function quote(mention) {
-    var block = el("blockquote");
-    block.dataset.passage = mention.article + "\u0000" + mention.passage;
-    var found = passageOf[mention.article + "\u0000" + mention.passage];
-    var passage = found ? found.text : mention.text;
-    var at = found ? mention.start - found.start : 0;
-    var end = at + mention.text.length;
+  // One quote per passage, every mention of the place in it marked: a sentence naming
+  // "Armenia" and "Armenians" is shown once, not twice.
+  function byPassage(mentions) {
+    var found = [], seen = {};
+    mentions.forEach(function (m) {
+      var id = m.passage === null || m.passage === undefined ? null : m.article + "\u0000" + m.passage;
+      if (id !== null && seen[id]) { seen[id].push(m); return; }
+      var group = [m];
+      if (id !== null) seen[id] = group;
+      found.push(group);
+    });
+    return found;
+  }
+
+  function markAt(passage, found, mention) {
+    var at = found ? mention.start - found.start : 0, end = at + mention.text.length;
     if (at < 0 || end > passage.length || passage.slice(at, end) !== mention.text) {
       at = passage.indexOf(mention.text);
       end = at + mention.text.length;
     }
-    if (at >= 0) {
-      block.appendChild(document.createTextNode(shown(passage.slice(0, at))));
-      block.appendChild(el("mark", null, passage.slice(at, end)));
-      block.appendChild(document.createTextNode(shown(passage.slice(end))));
-    } else {
-      block.textContent = shown(passage);
-    }
-    block.appendChild(el("cite", null, articleLabel(mention.article)));
+    return at >= 0 ? [at, end] : null;
+  }
+
+  function quote(group) {
+    var first = group[0], block = el("blockquote");
+    block.dataset.passage = first.article + "\u0000" + first.passage;
+    var found = passageOf[block.dataset.passage];
+    var passage = found ? found.text : first.text;
+    var marks = group.map(function (m) { return markAt(passage, found, m); })
+      .filter(Boolean).sort(function (a, b) { return a[0] - b[0]; });
+    var cursor = 0;
+    marks.forEach(function (span) {
+      if (span[0] < cursor) return; // overlapping marks: the first one stays
+      block.appendChild(document.createTextNode(shown(passage.slice(cursor, span[0]))));
+      block.appendChild(el("mark", null, passage.slice(span[0], span[1])));
+      cursor = span[1];
+    });
+    block.appendChild(document.createTextNode(shown(passage.slice(cursor))));
+    block.appendChild(el("cite", null, articleLabel(first.article)));
     return block;
   }
 
@@ -369,7 +393,7 @@ function storyMap(map, data) {
     if (layerName === "places") {
       meta = props.kind + (props.country_code ? " · " + props.country_code : "") +
         " · " + props.mention_count + (props.mention_count === 1 ? " mention" : " mentions");
-      var byDemonym = props.mention_count - (props._named || props.mention_count);
+      var byDemonym = props.mention_count - (props.name_count || props.mention_count);
       if (byDemonym > 0) meta += " (" + byDemonym + " as " + (byDemonym === 1 ? "a demonym" : "demonyms") + ")";
     } else if (layerName === "corridors") {
       meta = "corridor · " + props.length_km + " km" + (props.start_date ? " · since " + props.start_date : "");
@@ -402,13 +426,14 @@ function storyMap(map, data) {
     sources(props, box);
     var mentions = props.mentions || [];
     if (mentions.length) {
-      box.appendChild(el("strong", null, mentions.length === 1 ? "Passage" : "Passages (" + mentions.length + ")"));
+      var quotes = byPassage(mentions);
+      box.appendChild(el("strong", null, quotes.length === 1 ? "Passage" : "Passages (" + quotes.length + ")"));
       // The first 50 quotes, and the passage the reader came from wherever it falls.
-      var quoted = mentions.filter(function (m, i) {
-        return i < 50 || m.article + "\u0000" + m.passage === passage;
+      var quoted = quotes.filter(function (group, i) {
+        return i < 50 || group[0].article + "\u0000" + group[0].passage === passage;
       });
-      quoted.forEach(function (m) { box.appendChild(quote(m)); });
-      if (mentions.length > quoted.length) box.appendChild(el("p", "meta", "… and " + (mentions.length - quoted.length) + " more"));
+      quoted.forEach(function (group) { box.appendChild(quote(group)); });
+      if (quotes.length > quoted.length) box.appendChild(el("p", "meta", "… and " + (quotes.length - quoted.length) + " more"));
     } else if (layerName !== "places") {
       box.appendChild(el("p", "meta", "Not named in these articles."));
     }
@@ -641,7 +666,7 @@ function storyMap(map, data) {
   }
   function priority(item) {
     var key = item.feature.properties._key;
-    var props = item.feature.properties, score = (props._named || props.mention_count || 1) * kindWeight(props.kind);
+    var props = item.feature.properties, score = (props.name_count || props.mention_count || 1) * kindWeight(props.kind);
     if (chapterKeys && chapterKeys[key]) score += 1e6;
     if (key === selectedKey) score += 1e9;
     return score;
@@ -1173,10 +1198,11 @@ function storyMap(map, data) {
       li.id = "story-result-" + i;
       li.setAttribute("aria-selected", "false");
       li.dataset.key = n.key;
-      li.addEventListener("click", function () { select(n.key, true); });
+      li.addEventListener("click", function () { closeResults(); select(n.key, true); });
       results.appendChild(li);
     });
   }
+  function closeResults() { results.textContent = ""; active = -1; } // the list never covers the panel
   input.addEventListener("input", renderResults);
   input.addEventListener("keydown", function (event) {
     var options = results.querySelectorAll("li");
@@ -1186,7 +1212,11 @@ function storyMap(map, data) {
       active = (active + (event.key === "ArrowDown" ? 1 : options.length - 1)) % options.length;
       for (var i = 0; i < options.length; i++) options[i].setAttribute("aria-selected", i === active ? "true" : "false");
     } else if (event.key === "Enter" && options.length) {
-      select(options[Math.max(active, 0)].dataset.key, true);
+      var key = options[Math.max(active, 0)].dataset.key;
+      closeResults();
+      select(key, true);
+    } else if (event.key === "Escape") {
+      closeResults();
     }
   });
 

@@ -63,6 +63,16 @@ def test_each_layer_toggle_hides_and_shows_its_features(session: PageSession) ->
     assert visible_counts(page) == {"Places": 0, "Corridors": 1, "Conflicts": 1}
 
 
+def test_hiding_a_layer_closes_its_open_popup(session: PageSession) -> None:
+    page = session.page
+    page.evaluate("window.storymap.openPopup('places:geonames-587084')")
+    page.locator(".leaflet-popup-content h3").wait_for(timeout=5000)
+    page.get_by_role("checkbox", name="Corridors").uncheck()  # another layer: it stays
+    assert page.locator(".leaflet-popup-content h3").count() == 1
+    page.get_by_role("checkbox", name="Places").uncheck()
+    page.locator(".leaflet-popup").wait_for(state="detached", timeout=5000)
+
+
 def test_clicking_baku_opens_a_popup_quoting_the_passage(session: PageSession) -> None:
     page = session.page
     page.evaluate(
@@ -99,10 +109,12 @@ def test_keyboard_alone_selects_a_passage(session: PageSession) -> None:
     )
     page.locator("#story-search").focus()
     page.keyboard.type("bak")
+    assert page.locator("#story-results li").count() == 1
     page.keyboard.press("Enter")
     page.wait_for_function(
         "Math.abs(window.storymap.map.getCenter().lat - 40.377) < 0.5", timeout=5000
     )
+    assert page.locator("#story-results li").count() == 0  # the list does not cover the panel
 
 
 def test_export_downloads_exactly_the_visible_features(session: PageSession) -> None:

@@ -440,3 +440,23 @@ def test_a_demonym_is_a_source_of_its_place_not_a_pin(seeds: PageSession) -> Non
     assert popup.locator("h3").inner_text() == "Armenia"
     assert "as demonyms)" in popup.inner_text()
     seeds.screenshot("story-popup-demonym.png")
+
+
+def test_a_passage_naming_a_place_twice_is_quoted_once(seeds: PageSession) -> None:
+    """ "Armenia" and "Armenians" in one sentence: one quote, both words marked."""
+    page = seeds.page
+    page.evaluate(f"window.storymap.openPopup({key_of(page, 'Armenia')!r})")
+    assert popup_title(page) == "Armenia"
+    quotes = page.locator(".leaflet-popup-content blockquote")
+    ids = quotes.evaluate_all("qs => qs.map(q => q.dataset.passage)")
+    marks = quotes.evaluate_all("qs => qs.map(q => q.querySelectorAll('mark').length)")
+    assert len(ids) == len(set(ids))  # no passage twice
+    assert max(marks) >= 2  # "… Armenia … Armenians …": both marked in one quote
+    distinct = page.evaluate(
+        """key => new Set(window.storymap.byKey[key].feature.properties.mentions
+             .map(m => m.article + "/" + m.passage)).size""",
+        key_of(page, "Armenia"),
+    )
+    heading = page.locator(".leaflet-popup-content strong", has_text="Passages").inner_text()
+    assert heading == f"Passages ({distinct})" and len(ids) == min(distinct, 50)
+    seeds.screenshot("story-popup-one-quote-per-passage.png")
