@@ -165,11 +165,23 @@ def _write_table(frames: dict[str, gpd.GeoDataFrame], fmt: str, path: Path) -> N
         [flat(frame).assign(layer=name) for name, frame in frames.items()],
         ignore_index=True,
     )
-    merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=4326)
+    merged = gpd.GeoDataFrame(_whole_numbers(merged, frames), geometry="geometry", crs=4326)
     if fmt == "parquet":
         merged.to_parquet(path)
     else:
         _csv_table(merged).to_csv(path, index=False)
+
+
+def _whole_numbers(merged: pd.DataFrame, frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """A count one layer lacks (``name_count`` on routes) stays a whole number, empty where
+    missing, not a float ("103", not "103.0")."""
+    for column in merged.columns:
+        if any(
+            column in frame.columns and pd.api.types.is_integer_dtype(frame[column])
+            for frame in frames.values()
+        ):
+            merged[column] = merged[column].astype("Int64")
+    return merged
 
 
 def _csv_table(merged: gpd.GeoDataFrame) -> pd.DataFrame:

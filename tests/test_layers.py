@@ -209,3 +209,21 @@ def test_export_without_a_build_is_a_clear_error(tmp_path: Path, capsys) -> None
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"),
                  "--layers", str(tmp_path)]) == 2  # fmt: skip
     assert "run storymap build first" in capsys.readouterr().err
+
+
+def test_counts_stay_whole_numbers_in_a_table_of_all_layers(tmp_path: Path) -> None:
+    import csv
+
+    from geo.cli import main
+
+    from .helpers import build, story_definitions, write_articles
+
+    write_articles(tmp_path / "seeds", count=3)
+    story_definitions(tmp_path / "layers")
+    assert build(tmp_path) == 0
+    out = tmp_path / "all.csv"
+    assert main(["export", "--out", str(out), "--layers", str(tmp_path / "layers")]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    places = [row for row in rows if row["layer"] == "places"]
+    assert places and all(row["name_count"].isdigit() for row in places)
+    assert all(row["name_count"] == "" for row in rows if row["layer"] != "places")
