@@ -72,6 +72,9 @@ FOCUS_KIND_WEIGHTS = {"country": 0.25, "region": 0.5, "continent": 0.0, "corrido
 # is drawn hollow, "uncertain place"; the popup says "likely" from HIGH_CONFIDENCE up.
 LOW_CONFIDENCE = 0.5
 HIGH_CONFIDENCE = 0.9
+# A sure place's alternatives below this score are not offered ("Russia, US (0%)" is noise);
+# an uncertain place offers all of them.
+ALTERNATIVE_FLOOR = 0.01
 _BASEMAP: str | None = None
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")  # fmt: skip
@@ -267,7 +270,11 @@ def story_data(story: Story) -> dict[str, Any]:
         "subtitle": _subtitle(list(metadata.values())),
         "view": focus_bounds(story_points)
         or _bounds(story.places, story.corridors, story.conflicts),
-        "confidence": {"low": LOW_CONFIDENCE, "high": HIGH_CONFIDENCE},
+        "confidence": {
+            "low": LOW_CONFIDENCE,
+            "high": HIGH_CONFIDENCE,
+            "alternative": ALTERNATIVE_FLOOR,
+        },  # fmt: skip
     }
 
 

@@ -456,11 +456,15 @@ function storyMap(map, data) {
     if (!fix) return;
     var section = el("div", "story-review");
     var alternatives = props.alternatives || [];
-    if (alternatives.length && fix.use) {
+    function offered(alt, i) {  // a sure place does not offer its near-zero namesakes
+      var floor = props._uncertain ? 0 : CONFIDENCE.alternative || 0;
+      return fix.use && fix.use[i] && !(typeof alt.score === "number" && alt.score < floor);
+    }
+    if (alternatives.some(offered)) {
       section.appendChild(el("strong", null, "Also possible:"));
       var list = el("ul", "story-alternatives");
       alternatives.forEach(function (alt, i) {
-        if (!fix.use[i]) return;
+        if (!offered(alt, i)) return;
         var label = alt.name + (alt.country_code ? ", " + alt.country_code : "") +
           (typeof alt.score === "number" ? " (" + percent(alt.score) + ")" : "");
         var row = el("li"), use = el("button", "story-use", "Use this");

@@ -460,3 +460,13 @@ def test_a_passage_naming_a_place_twice_is_quoted_once(seeds: PageSession) -> No
     heading = page.locator(".leaflet-popup-content strong", has_text="Passages").inner_text()
     assert heading == f"Passages ({distinct})" and len(ids) == min(distinct, 50)
     seeds.screenshot("story-popup-one-quote-per-passage.png")
+
+
+def test_a_sure_place_offers_no_near_zero_namesakes(seeds: PageSession) -> None:
+    """Russia (97 %) does not offer "Russia, US (0%)"; it can still be rejected."""
+    page = seeds.page
+    page.evaluate(f"window.storymap.openPopup({key_of(page, 'Russia')!r})")
+    assert popup_title(page) == "Russia"
+    popup = page.locator(".leaflet-popup-content")
+    assert "Also possible" not in popup.inner_text()
+    assert popup.get_by_role("button", name="Not a place: “Russia”").is_visible()
