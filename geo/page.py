@@ -274,7 +274,7 @@ def story_data(story: Story) -> dict[str, Any]:
             "low": LOW_CONFIDENCE,
             "high": HIGH_CONFIDENCE,
             "alternative": ALTERNATIVE_FLOOR,
-        },  # fmt: skip
+        },
     }
 
 
