@@ -442,6 +442,8 @@ def _geoparsed(args: argparse.Namespace) -> Geoparsed:
         except StoreError as error:
             raise CommandError(str(error)) from error
         _require_readable(len(parsed.articles), [args.mentions])
+        if not args.demonyms:  # a store keeps the demonyms it was made with
+            parsed.mentions[:] = [m for m in parsed.mentions if not m.demonym]
         return parsed
     files, refused = _plan_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
     parsed = geoparse_all(files, jobs=args.jobs, demonyms=args.demonyms)

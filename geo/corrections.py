@@ -284,5 +284,5 @@ def _moved(mention: Mention, target: Mention) -> Mention:
     return dataclasses.replace(
         mention, name=target.name, lat=target.lat, lon=target.lon, kind=target.kind,
         country_code=target.country_code, gazetteer_id=target.gazetteer_id, score=1.0,
-        alternatives=(),
+        alternatives=(), demonym=False,  # a reviewer's pin names the place: it is pinned
     )  # fmt: skip

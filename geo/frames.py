@@ -27,7 +27,6 @@ from shapely.geometry import Point, mapping, shape
 from shapely.geometry.polygon import orient
 
 from geo.atomic import write_text
-from geo.lexicon import is_demonym
 from geo.model import LayerError, Mention, Passage, Quote
 
 PASSAGES = "passages"  # key in frame.attrs and name of the GeoJSON foreign member
@@ -127,7 +126,7 @@ def places_frame(mentions: Sequence[Mention], passages: Sequence[Passage]) -> gp
                 "country_code": head.country_code,
                 "gazetteer_id": gazetteer_id,
                 "mention_count": len(group),
-                "name_count": sum(1 for m in group if not is_demonym(m.text)),
+                "name_count": sum(1 for m in group if not m.demonym),
                 "articles": sorted({m.article for m in group}),
                 "mentions": quoted,
                 "score": round(max(m.score for m in group), 4),
@@ -147,7 +146,7 @@ def named_places(mentions: Sequence[Mention]) -> list[Mention]:
     not that the story happens there: it adds its passage to the pin of a place the
     articles name, and puts no pin of its own on the map.
     """
-    named = {m.gazetteer_id for m in mentions if not is_demonym(m.text)}
+    named = {m.gazetteer_id for m in mentions if not m.demonym}
     return [m for m in mentions if m.gazetteer_id in named]
 
 

@@ -300,13 +300,6 @@ def is_surname(word: str) -> bool:
     return word.casefold() in _surnames()
 
 
-def is_demonym(text: str) -> bool:
-    """Whether a mention's words are a demonym or adjective ("Russians", "Sri Lankan")."""
-    from geo.gazetteer import normalize
-
-    return normalize(text) in demonym_countries()
-
-
 @lru_cache(maxsize=1)
 def demonym_countries() -> dict[str, str]:
     """Demonym or adjective (normalised, plurals too) → place name.

@@ -50,8 +50,8 @@ ARTICLES_DIR = "_articles"
 MENTION_KEYS = ("start", "end", "text", "name", "lat", "lon", "kind", "country_code")
 MENTION_COLUMNS = (
     "article", "path", "start", "end", "text", "name", "gazetteer_id", "kind", "country_code",
-    "lat", "lon", "score", "alternatives", "passage_index", "passage_start", "passage_end",
-    "passage",
+    "lat", "lon", "score", "alternatives", "demonym", "passage_index", "passage_start",
+    "passage_end", "passage",
 )  # fmt: skip
 
 
@@ -92,6 +92,7 @@ def mention_record(mention: Mention) -> dict[str, Any]:
     record["gazetteer_id"] = mention.gazetteer_id
     record["score"] = round(mention.score, 4)
     record["alternatives"] = [dict(alternative) for alternative in mention.alternatives]
+    record["demonym"] = mention.demonym
     return record
 
 
@@ -130,6 +131,7 @@ def mention_rows(result: ArticleResult) -> Iterator[dict[str, Any]]:
             "name": m.name, "gazetteer_id": m.gazetteer_id, "kind": m.kind,
             "country_code": m.country_code, "lat": m.lat, "lon": m.lon, "score": m.score,
             "alternatives": json.dumps(list(m.alternatives), ensure_ascii=False),
+            "demonym": m.demonym,
             "passage_index": passage.index if passage else None,
             "passage_start": passage.start if passage else None,
             "passage_end": passage.end if passage else None,
@@ -324,6 +326,7 @@ def _read_jsonl(path: Path) -> Geoparsed:
                 mentions = [
                     Mention(article=article.id, gazetteer_id=m["gazetteer_id"], score=m["score"],
                             alternatives=tuple(m.get("alternatives", ())),
+                            demonym=bool(m.get("demonym", False)),  # stores before the flag
                             **{key: m[key] for key in MENTION_KEYS})
                     for m in record["mentions"]
                 ]  # fmt: skip
@@ -356,7 +359,10 @@ def _read_parquet(path: Path) -> Geoparsed:
                 )
         columns = [c for c in MENTION_COLUMNS if c not in ("path",) and not c.startswith("passage")]
         for part in sorted(path.glob("part-*.parquet")):
-            for row in pq.read_table(part, columns=columns).to_pylist():
+            present = set(pq.read_schema(part).names)  # stores before "demonym" lack it
+            for row in pq.read_table(
+                part, columns=[c for c in columns if c in present]
+            ).to_pylist():
                 row["alternatives"] = tuple(json.loads(row["alternatives"] or "[]"))
                 parsed.mentions.append(Mention(**row))
     except (OSError, KeyError, TypeError, ValueError) as error:

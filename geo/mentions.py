@@ -1105,15 +1105,17 @@ def _demonym_span(
         if key in _demonym_heads() or not written.isascii():
             place = table.get(normalize(written))
             if place is not None:
-                return Span(first.start, end, written, place), position + 1
+                return Span(first.start, end, written, place, demonym=True), position + 1
     place = table.get(key) if first.capital else None
-    return None if place is None else (Span(first.start, first.end, first.word, place), position)
+    return (
+        None if place is None else (Span(first.start, first.end, first.word, place, True), position)
+    )
 
 
 def _after_pan(tokens: list[_Token], index: int) -> bool:
-    """ "Pan-American Highway", "pan-African": all of a continent or a people, not the
-    country the adjective alone would name."""
-    if index == 0 or tokens[index].gap not in ("-", "‑"):
+    """ "Pan-American Highway", "Pan American Games", "pan–African": all of a continent or
+    a people, not the country the adjective alone would name."""
+    if index == 0 or tokens[index].gap not in ("-", "‑", "–", " "):
         return False
     return tokens[index - 1].word.casefold() == "pan"
 

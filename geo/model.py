@@ -43,6 +43,7 @@ class Span:
     end: int
     text: str
     name: str
+    demonym: bool = False  # "Russians": the people or adjective of ``name``, not its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,9 @@ class Mention:
     # The next most likely places: dicts with name, country_code, lat, lon, score and
     # gazetteer_id, best first (filled by geo.places.resolve).
     alternatives: tuple[dict[str, object], ...] = ()
+    # Found as a demonym ("Russian"): a source about the place, not a naming of it; the map
+    # pins only named places (geo.frames.named_places).
+    demonym: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
-from geo.lexicon import KIND_CUES, is_common_word, is_demonym
+from geo.lexicon import KIND_CUES, is_common_word
 from geo.mentions import is_dateline
 from geo.model import Entry, Mention, Span
 from geo.weights import DEFAULT, Weights
@@ -312,6 +312,7 @@ def _mention(
         gazetteer_id=entry.id,
         score=round(probability, 4),
         alternatives=tuple(alternatives),
+        demonym=span.demonym,
     )
 
 
@@ -339,7 +340,7 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,4}$")
 def _fitting(found: list[Candidate], spans: list[Span]) -> list[Candidate]:
     """Acronyms ("EU", "U.S.", "UAE") and demonyms ("Ontarians") name countries, unions,
     regions and states, not towns (Eu; Ontario, California)."""
-    if not all(_ACRONYM.match(span.text) or is_demonym(span.text) for span in spans):
+    if not all(span.demonym or _ACRONYM.match(span.text) for span in spans):
         return found
     big = [
         c for c in found

@@ -110,7 +110,7 @@ def test_geoparse_jsonl_one_line_per_file_with_exact_offsets(
         assert decoded[m["start"] : m["end"]] == m["text"]
         assert set(m) == {
             "start", "end", "text", "name", "lat", "lon",
-            "kind", "country_code", "gazetteer_id", "score", "alternatives",
+            "kind", "country_code", "gazetteer_id", "score", "alternatives", "demonym",
         }  # fmt: skip
     assert records[1]["mentions"] == []
 

@@ -156,3 +156,18 @@ def test_build_applies_corrections_and_rebuilds(tmp_path: Path, capsys) -> None:
     write(layers / "corrections.yaml", "corrections:\n  - {name: Paris, lat: 100, lon: 0}\n")
     assert main(args) == 2
     assert "corrections.yaml: corrections[0].lat" in capsys.readouterr().err
+
+
+def test_a_demonym_pinned_by_a_reviewer_is_a_pin(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    from geo.frames import places_frame
+    from geo.pipeline import geoparse_article
+
+    text = "An Italian agency quoted the minister in Baku."
+    article = Article("story", text)
+    passages, mentions = geoparse_article(article, gazetteer=gazetteer)
+    assert "Italy" not in list(places_frame(mentions, passages)["name"])  # a demonym alone
+    italy = next(c for c in gazetteer.lookup("Italy") if c.entry.kind == "country")
+    path = write(tmp_path / "c.yaml", f"- {{name: Italian, gazetteer_id: '{italy.entry.id}'}}\n")
+    fixed, report = apply_corrections(mentions, [article], load_corrections(path), gazetteer)
+    assert len(report.used) == 1
+    assert "Italy" in list(places_frame(fixed, passages)["name"])  # the reviewer's pin shows

@@ -263,3 +263,8 @@ def test_a_state_or_province_demonym_is_that_area(gazetteer: Gazetteer) -> None:
 def test_a_pan_adjective_names_no_country(gazetteer: Gazetteer) -> None:
     text = "Trucks lined the Pan-American Highway; a pan-African summit met. American envoys came."
     assert placed(text, gazetteer) == [("American", "US", "country")]
+
+
+def test_pan_with_a_space_or_a_dash_names_no_country_either(gazetteer: Gazetteer) -> None:
+    text = "The Pan American Games and a pan–African summit opened in Lima, Peru."
+    assert [t for t, _, _ in placed(text, gazetteer)] == ["Lima", "Peru"]

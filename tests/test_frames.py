@@ -104,3 +104,10 @@ def test_passage_lookup_matches_a_linear_scan() -> None:
                     None,
                 )  # fmt: skip
                 assert index.containing(article, start, end) == linear
+
+
+def test_a_name_that_is_also_a_demonym_word_is_still_pinned(gazetteer: Gazetteer) -> None:
+    text = "Drought hit the Somali region of Ethiopia."
+    passages, mentions = geoparse_article(Article("a", text), gazetteer=gazetteer)
+    assert [(m.text, m.demonym) for m in mentions] == [("Somali", False), ("Ethiopia", False)]
+    assert sorted(places_frame(mentions, passages)["name"]) == ["Ethiopia", "Somali"]

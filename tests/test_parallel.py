@@ -189,3 +189,28 @@ def test_a_store_with_a_malformed_date_is_refused_in_one_line(
     err = capsys.readouterr().err
     assert code == 2 and "m.jsonl: line 1: not a mention record (meta.date" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("store_name", ["m.jsonl", "m.parquet"])
+def test_a_store_keeps_its_demonyms_and_no_demonyms_leaves_them_out(
+    tmp_path: Path, store_name: str
+) -> None:
+    """The same places and mentions from a store as from the articles without demonyms (the
+    scores may differ: the store's were resolved with the demonyms as evidence)."""
+    store = tmp_path / "stores" / store_name
+    assert main(["geoparse", str(REPO / "seeds"), "--out", str(store)]) == 0
+    places = {}
+    for way in ("direct", "store"):
+        root = tmp_path / way
+        story_definitions(root / "layers")
+        source = ["--seeds", str(REPO / "seeds")] if way == "direct" else ["--mentions", str(store)]
+        assert build(root, *source, "--no-demonyms") == 0
+        features = json.loads((root / "layers" / "places.geojson").read_bytes())["features"]
+        places[way] = {
+            f["properties"]["id"]: [(m["article"], m["start"], m["text"])
+                                    for m in f["properties"]["mentions"]]
+            for f in features
+        }  # fmt: skip
+    assert places["store"] == places["direct"]
+    texts = {text for mentions in places["store"].values() for _, _, text in mentions}
+    assert "Russian" not in texts and "Russia" in texts

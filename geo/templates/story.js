@@ -151,7 +151,7 @@ function storyMap(map, data) {
   (data.layers.places.features || []).forEach(function (feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     var look = placeLook(p, false, false);
-    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt((p.name_count || p.mention_count || 1) * kindWeight(p.kind)));
+    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt(((p.name_count != null ? p.name_count : p.mention_count) || 1) * kindWeight(p.kind)));
     var marker = L.circleMarker([c[1], c[0]], look);
     marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
@@ -393,7 +393,7 @@ function storyMap(map, data) {
     if (layerName === "places") {
       meta = props.kind + (props.country_code ? " · " + props.country_code : "") +
         " · " + props.mention_count + (props.mention_count === 1 ? " mention" : " mentions");
-      var byDemonym = props.mention_count - (props.name_count || props.mention_count);
+      var byDemonym = props.name_count != null ? props.mention_count - props.name_count : 0;
       if (byDemonym > 0) meta += " (" + byDemonym + " as " + (byDemonym === 1 ? "a demonym" : "demonyms") + ")";
     } else if (layerName === "corridors") {
       meta = "corridor · " + props.length_km + " km" + (props.start_date ? " · since " + props.start_date : "");
@@ -670,7 +670,7 @@ function storyMap(map, data) {
   }
   function priority(item) {
     var key = item.feature.properties._key;
-    var props = item.feature.properties, score = (props.name_count || props.mention_count || 1) * kindWeight(props.kind);
+    var props = item.feature.properties, score = ((props.name_count != null ? props.name_count : props.mention_count) || 1) * kindWeight(props.kind);
     if (chapterKeys && chapterKeys[key]) score += 1e6;
     if (key === selectedKey) score += 1e9;
     return score;
@@ -1219,7 +1219,8 @@ function storyMap(map, data) {
       var key = options[Math.max(active, 0)].dataset.key;
       closeResults();
       select(key, true);
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && options.length) {
+      event.stopPropagation(); // closes the list only, not the open popup too
       closeResults();
     }
   });
