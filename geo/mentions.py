@@ -404,12 +404,18 @@ def _demonym_here(
 ) -> tuple[Span, int] | None:
     """A demonym starting here that no longer name overrides: a demonym is never the town
     of the same name ("Canadian", Texas), but a country's name is never a demonym
-    ("Philippines", "Djibouti")."""
+    ("Philippines", "Djibouti"), nor an area's longer name ("the Somali region": Ethiopia's,
+    where "Somali officials" are Somalia's)."""
     found = _demonym_span(context.text, tokens, run, position)
     if found is None:
         return None
     if match is not None and match[0] >= found[1]:
-        if _names_country(context.gazetteer, match[2]) or _is_area(context.gazetteer, match[2]):
+        longer = match[1] > found[0].end or (
+            _generic_suffix(context.text, tokens, run[found[1]]) is not None  # "… region"
+        )
+        if _names_country(context.gazetteer, match[2]) or (
+            longer and _is_area(context.gazetteer, match[2])
+        ):
             return None
     return found if match is None or match[0] <= found[1] else None
 
@@ -615,10 +621,13 @@ def rule_short_caps_not_country(here: _Here) -> str | None:
 
 
 def rule_direction_or_function_word(here: _Here) -> str | None:
-    """ "West", "North", "The": directions and function words, not places."""
+    """ "West", "North", "The": directions and function words, not places; nor is a
+    generic word alone ("Region", "Province": an alternate name of some place somewhere)."""
     key = normalize(here.name)
     if here.single and (key in FUNCTION_WORDS or key in QUALIFIERS):
         return "direction or function word"
+    if here.single and key in GENERIC_SUFFIXES:
+        return "a generic word ('region', 'province') alone"
     if all(normalize(word) in TITLES for word in here.words):
         return "a title"
     return None

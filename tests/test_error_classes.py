@@ -268,3 +268,16 @@ def test_a_pan_adjective_names_no_country(gazetteer: Gazetteer) -> None:
 def test_pan_with_a_space_or_a_dash_names_no_country_either(gazetteer: Gazetteer) -> None:
     text = "The Pan American Games and a pan–African summit opened in Lima, Peru."
     assert [t for t, _, _ in placed(text, gazetteer)] == ["Lima", "Peru"]
+
+
+def test_a_demonym_that_is_also_an_area_name_is_the_people_unless_the_area_is_named(
+    gazetteer: Gazetteer,
+) -> None:
+    """ "Somali officials" are Somalia's; "the Somali region" is Ethiopia's."""
+    found = placed("Somali officials met. Drought hit the Somali region of Ethiopia.", gazetteer)
+    assert found[0] == ("Somali", "SO", "country")
+    assert found[1] == ("Somali", "ET", "admin")
+
+
+def test_a_generic_word_alone_is_no_place(gazetteer: Gazetteer) -> None:
+    assert placed("Region 1 BOE approves budget. The Province said no.", gazetteer) == []
