@@ -24,6 +24,10 @@ function storyMap(map, data) {
   // a city wins the spot when the two overlap (click at Baku, get Baku, not Azerbaijan).
   var KIND_WEIGHTS = { country: 0.25, region: 0.5, continent: 0.1, corridor: 0.25 };
   function kindWeight(kind) { return KIND_WEIGHTS[kind] === undefined ? 1 : KIND_WEIGHTS[kind]; }
+  // How often the articles name a place (demonyms add passages, not size); at least 1.
+  function namedCount(props) {
+    return (props.name_count != null ? props.name_count : props.mention_count) || 1;
+  }
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function el(tag, className, text) {
@@ -151,7 +155,7 @@ function storyMap(map, data) {
   (data.layers.places.features || []).forEach(function (feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     var look = placeLook(p, false, false);
-    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt(((p.name_count != null ? p.name_count : p.mention_count) || 1) * kindWeight(p.kind)));
+    look.radius = Math.min(20, 4 + 2.5 * Math.sqrt(namedCount(p) * kindWeight(p.kind)));
     var marker = L.circleMarker([c[1], c[0]], look);
     marker.bindTooltip(textTip(p.name), { direction: "top" });
     register("places", feature, marker);
@@ -261,7 +265,7 @@ function storyMap(map, data) {
         Object.keys(feature.properties).forEach(function (k) { if (k.charAt(0) !== "_") props[k] = feature.properties[k]; });
         if (props.mentions) props.mentions = props.mentions.map(exportedMention);
         (props.mentions || []).forEach(function (m) {
-          var id = m.article + "\u0000" + m.passage, found = passageOf[id];
+          var id = passageKey(m.article, m.passage), found = passageOf[id];
           if (!found || quoted[id]) return;
           quoted[id] = true;
           passages.push({ article: m.article, index: found.index, start: found.start, end: found.end, text: found.text });
@@ -304,9 +308,10 @@ function storyMap(map, data) {
   }
 
   // A mention names its passage by index; the passage text is sent once, in data.articles.
+  function passageKey(article, index) { return article + "\u0000" + index; }
   var passageOf = {};
   data.articles.forEach(function (article) {
-    article.passages.forEach(function (p) { passageOf[article.id + "\u0000" + p.index] = p; });
+    article.passages.forEach(function (p) { passageOf[passageKey(article.id, p.index)] = p; });
   });
 
   // Passages of HTML and Markdown files keep blanks where their markup was (offsets stay
@@ -327,7 +332,7 @@ function storyMap(map, data) {
   function byPassage(mentions) {
     var found = [], seen = {};
     mentions.forEach(function (m) {
-      var id = m.passage === null || m.passage === undefined ? null : m.article + "\u0000" + m.passage;
+      var id = m.passage === null || m.passage === undefined ? null : passageKey(m.article, m.passage);
       if (id !== null && seen[id]) { seen[id].push(m); return; }
       var group = [m];
       if (id !== null) seen[id] = group;
@@ -347,7 +352,7 @@ function storyMap(map, data) {
 
   function quote(group) {
     var first = group[0], block = el("blockquote");
-    block.dataset.passage = first.article + "\u0000" + first.passage;
+    block.dataset.passage = passageKey(first.article, first.passage);
     var found = passageOf[block.dataset.passage];
     var passage = found ? found.text : first.text;
     var marks = group.map(function (m) { return markAt(passage, found, m); })
@@ -430,7 +435,7 @@ function storyMap(map, data) {
       box.appendChild(el("strong", null, quotes.length === 1 ? "Passage" : "Passages (" + quotes.length + ")"));
       // The first 50 quotes, and the passage the reader came from wherever it falls.
       var quoted = quotes.filter(function (group, i) {
-        return i < 50 || group[0].article + "\u0000" + group[0].passage === passage;
+        return i < 50 || passageKey(group[0].article, group[0].passage) === passage;
       });
       quoted.forEach(function (group) { box.appendChild(quote(group)); });
       if (quotes.length > quoted.length) box.appendChild(el("p", "meta", "… and " + (quotes.length - quoted.length) + " more"));
@@ -670,7 +675,7 @@ function storyMap(map, data) {
   }
   function priority(item) {
     var key = item.feature.properties._key;
-    var props = item.feature.properties, score = ((props.name_count != null ? props.name_count : props.mention_count) || 1) * kindWeight(props.kind);
+    var props = item.feature.properties, score = namedCount(props) * kindWeight(props.kind);
     if (chapterKeys && chapterKeys[key]) score += 1e6;
     if (key === selectedKey) score += 1e9;
     return score;
@@ -890,7 +895,7 @@ function storyMap(map, data) {
       // A click on a highlighted name opens that place; elsewhere, the passage's first.
       function activate(event) {
         var mark = event && event.target.closest ? event.target.closest("mark") : null;
-        select(mark && mark.dataset.key || keys[0], true, article.id + "\u0000" + passage.index);
+        select(mark && mark.dataset.key || keys[0], true, passageKey(article.id, passage.index));
       }
       li.addEventListener("click", activate);
       li.addEventListener("keydown", function (event) {

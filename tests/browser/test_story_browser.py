@@ -56,6 +56,11 @@ def screen_point(page, lat: float, lng: float) -> tuple[float, float]:
     return point[0], point[1]
 
 
+def open_place(page, name: str) -> None:
+    """Open the popup of the place called ``name``, as a click on its marker would."""
+    page.evaluate(f"window.storymap.openPopup({key_of(page, name)!r})")
+
+
 def popup_title(page) -> str:
     popup = page.locator(".leaflet-popup-content h3").last  # one may still be fading out
     popup.wait_for(timeout=5000)
@@ -162,7 +167,7 @@ def test_the_panel_heads_articles_with_headlines_dates_and_bylines(seeds: PageSe
     assert headline.inner_text() == page.title()
     assert headline.locator("mark", has_text="Azerbaijan").count() == 1
     assert page.title() not in first.locator("ol").inner_text()
-    page.evaluate(f"window.storymap.openPopup({key_of(page, 'Baku')!r})")
+    open_place(page, "Baku")
     cites = page.locator(".leaflet-popup-content cite").all_text_contents()
     assert (  # each quoted passage names its article by headline and date, not by file
         "Russian President Putin visits Azerbaijan to discuss regional stability"
@@ -269,7 +274,7 @@ def test_a_copied_link_reopens_the_same_chapter_place_and_period(browser, seeds_
         page.get_by_role("button", name="Next →").click()
         page.get_by_role("button", name="Next →").click()
         settle(page)
-        page.evaluate(f"window.storymap.openPopup({key_of(page, 'Baku')!r})")
+        open_place(page, "Baku")
         page.locator("#story-search").fill("Yerevan")  # a second popup replaces the first
         page.keyboard.press("Enter")
         settle(page)
@@ -445,7 +450,7 @@ def test_a_demonym_is_a_source_of_its_place_not_a_pin(seeds: PageSession) -> Non
 def test_a_passage_naming_a_place_twice_is_quoted_once(seeds: PageSession) -> None:
     """ "Armenia" and "Armenians" in one sentence: one quote, both words marked."""
     page = seeds.page
-    page.evaluate(f"window.storymap.openPopup({key_of(page, 'Armenia')!r})")
+    open_place(page, "Armenia")
     assert popup_title(page) == "Armenia"
     quotes = page.locator(".leaflet-popup-content blockquote")
     ids = quotes.evaluate_all("qs => qs.map(q => q.dataset.passage)")
@@ -465,7 +470,7 @@ def test_a_passage_naming_a_place_twice_is_quoted_once(seeds: PageSession) -> No
 def test_a_sure_place_offers_no_near_zero_namesakes(seeds: PageSession) -> None:
     """Russia (97 %) does not offer "Russia, US (0%)"; it can still be rejected."""
     page = seeds.page
-    page.evaluate(f"window.storymap.openPopup({key_of(page, 'Russia')!r})")
+    open_place(page, "Russia")
     assert popup_title(page) == "Russia"
     popup = page.locator(".leaflet-popup-content")
     assert "Also possible" not in popup.inner_text()
