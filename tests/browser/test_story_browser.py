@@ -56,9 +56,11 @@ def screen_point(page, lat: float, lng: float) -> tuple[float, float]:
     return point[0], point[1]
 
 
-def open_place(page, name: str) -> None:
-    """Open the popup of the place called ``name``, as a click on its marker would."""
+def open_place(page, name: str) -> str:
+    """Open the popup of the place called ``name``, as a click on its marker would; the
+    title the popup shows."""
     page.evaluate(f"window.storymap.openPopup({key_of(page, name)!r})")
+    return popup_title(page)
 
 
 def popup_title(page) -> str:
@@ -450,8 +452,7 @@ def test_a_demonym_is_a_source_of_its_place_not_a_pin(seeds: PageSession) -> Non
 def test_a_passage_naming_a_place_twice_is_quoted_once(seeds: PageSession) -> None:
     """ "Armenia" and "Armenians" in one sentence: one quote, both words marked."""
     page = seeds.page
-    open_place(page, "Armenia")
-    assert popup_title(page) == "Armenia"
+    assert open_place(page, "Armenia") == "Armenia"
     quotes = page.locator(".leaflet-popup-content blockquote")
     ids = quotes.evaluate_all("qs => qs.map(q => q.dataset.passage)")
     marks = quotes.evaluate_all("qs => qs.map(q => q.querySelectorAll('mark').length)")
@@ -470,8 +471,7 @@ def test_a_passage_naming_a_place_twice_is_quoted_once(seeds: PageSession) -> No
 def test_a_sure_place_offers_no_near_zero_namesakes(seeds: PageSession) -> None:
     """Russia (97 %) does not offer "Russia, US (0%)"; it can still be rejected."""
     page = seeds.page
-    open_place(page, "Russia")
-    assert popup_title(page) == "Russia"
+    assert open_place(page, "Russia") == "Russia"
     popup = page.locator(".leaflet-popup-content")
     assert "Also possible" not in popup.inner_text()
     assert popup.get_by_role("button", name="Not a place: “Russia”").is_visible()
