@@ -247,18 +247,19 @@ def _build(args: argparse.Namespace) -> int:
     except LayerError as error:
         raise CommandError(str(error)) from error
     metadata = {a.id: parsed.metadata.get(a.id) or article_meta(a) for a in articles}
+    corridors, conflicts, dates = story["corridors"], story["conflicts"], parsed.dates
     html = render_page(
-        Story(places, story["corridors"], story["conflicts"], articles, passages, metadata),
+        Story(places, corridors, conflicts, articles, passages, metadata, dates=dates),
         tiles=args.tiles,
         title=args.title,
     )
 
-    layers = {"places": places, "corridors": story["corridors"], "conflicts": story["conflicts"]}
+    layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
     page = _publish_build(layers, html, args.layers, args.site)
     print(
         f"{counted(len(articles), 'article')}, {counted(len(mentions), 'mention')}, "
-        f"{counted(len(places), 'place')}, {counted(len(story['corridors']), 'corridor')}, "
-        f"{counted(len(story['conflicts']), 'conflict')}",
+        f"{counted(len(places), 'place')}, {counted(len(corridors), 'corridor')}, "
+        f"{counted(len(conflicts), 'conflict')}",
         file=sys.stderr,
     )
     print(f"wrote {args.layers}/{{places,corridors,conflicts}}.geojson and {page}", file=sys.stderr)
@@ -446,7 +447,7 @@ def _geoparsed(args: argparse.Namespace) -> Geoparsed:
             parsed.mentions[:] = [m for m in parsed.mentions if not m.demonym]
         return parsed
     files, refused = _plan_inputs([args.seeds], follow_symlinks=args.follow_symlinks)
-    parsed = geoparse_all(files, jobs=args.jobs, demonyms=args.demonyms)
+    parsed = geoparse_all(files, jobs=args.jobs, demonyms=args.demonyms, story_facts=True)
     for skipped in parsed.errors:
         print(f"storymap: skipped {skipped}", file=sys.stderr)
     parsed.errors[:0] = refused

@@ -41,7 +41,7 @@ from geo.gazetteer import normalize
 from geo.metadata import ArticleMeta, article_meta, meta_record
 from geo.model import Article, Passage
 from geo.places import distance_km
-from geo.timeline import passage_dates
+from geo.timeline import DatedPhrase, passage_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
 BASEMAP = Path(__file__).with_name("data") / "basemap" / "basemap.geojson"
@@ -195,7 +195,9 @@ class Story:
     """Everything a page shows: the three layers, the articles and their passages.
 
     ``metadata`` maps article id → ``ArticleMeta``; articles missing from it are read with
-    ``geo.metadata.article_meta``. ``title`` overrides the title derived from the articles.
+    ``geo.metadata.article_meta``. ``dates`` are the passages' dates when already read
+    (``geo.timeline.passage_dates`` of every passage, by the geoparse workers); ``None``
+    reads them here. ``title`` overrides the title derived from the articles.
     """
 
     places: gpd.GeoDataFrame
@@ -205,6 +207,7 @@ class Story:
     passages: Sequence[Passage]
     metadata: Mapping[str, ArticleMeta] = field(default_factory=dict)
     title: str | None = None
+    dates: Sequence[DatedPhrase] | None = None
 
     def meta(self) -> dict[str, ArticleMeta]:
         return {a.id: self.metadata.get(a.id) or article_meta(a) for a in self.articles}
@@ -234,7 +237,8 @@ def story_data(story: Story) -> dict[str, Any]:
     kinds = _place_points(collections["places"])
     shown = [p for p in story.passages if (p.article, p.index) in refs]
     dates: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for phrase in passage_dates(shown, metadata):
+    stated = passage_dates(shown, metadata) if story.dates is None else story.dates
+    for phrase in (p for p in stated if (p.article, p.passage) in refs):
         dates.setdefault((phrase.article, phrase.passage), []).append(
             {"at": phrase.offset, "text": phrase.text, "start": phrase.start, "end": phrase.end,
              "precision": phrase.precision}

@@ -32,6 +32,7 @@ from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 if TYPE_CHECKING:  # pragma: no cover
     from geo.gazetteer import Gazetteer
     from geo.metadata import ArticleMeta
+    from geo.timeline import DatedPhrase
 
 CHUNK_SIZE = 32  # files per task: big enough to hide the per-task cost, small enough to balance
 IN_FLIGHT_PER_WORKER = 4  # pending chunks per worker: keeps workers busy, bounds memory
@@ -56,11 +57,17 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True, slots=True)
 class ArticleResult:
-    """One geoparsed article: the article, its quotable passages and its place mentions."""
+    """One geoparsed article: the article, its quotable passages and its place mentions.
+
+    With ``story_facts`` the worker also read what the page tells of the article: its
+    metadata and the dates its passages state (dateparser's work, spread over the workers).
+    """
 
     article: Article
     passages: list[Passage]
     mentions: list[Mention]
+    meta: ArticleMeta | None = None
+    dates: list[DatedPhrase] | None = None
 
     @property
     def path(self) -> Path | None:
@@ -81,7 +88,8 @@ class Geoparsed:
     passages: list[Passage] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    metadata: dict[str, ArticleMeta] = field(default_factory=dict)  # read from a store
+    metadata: dict[str, ArticleMeta] = field(default_factory=dict)  # from a store or workers
+    dates: list[DatedPhrase] | None = None  # every passage's dates, when the workers read them
 
     def add(self, outcome: Outcome) -> None:
         if isinstance(outcome, InputError):
@@ -90,6 +98,11 @@ class Geoparsed:
         self.articles.append(outcome.article)
         self.passages.extend(outcome.passages)
         self.mentions.extend(outcome.mentions)
+        if outcome.meta is not None:
+            self.metadata[outcome.article.id] = outcome.meta
+        if outcome.dates is not None:
+            self.dates = [] if self.dates is None else self.dates
+            self.dates.extend(outcome.dates)
 
 
 def plan_inputs(
@@ -124,6 +137,7 @@ def geoparse_paths(
     *,
     demonyms: bool = COUNT_DEMONYMS,
     weights: Weights | None = None,
+    story_facts: bool = False,
 ) -> list[Outcome]:
     """Read and geoparse each file in order; a file that cannot be read becomes an InputError.
 
@@ -142,8 +156,20 @@ def geoparse_paths(
         passages, mentions = geoparse_article(
             article, gazetteer=gazetteer, demonyms=demonyms, weights=weights or DEFAULT
         )
-        outcomes.append(ArticleResult(article, passages, mentions))
+        if story_facts:
+            outcomes.append(ArticleResult(article, passages, mentions, *_facts(article, passages)))
+        else:
+            outcomes.append(ArticleResult(article, passages, mentions))
     return outcomes
+
+
+def _facts(article: Article, passages: list[Passage]) -> tuple[ArticleMeta, list[DatedPhrase]]:
+    """The article's metadata and its passages' dates, as the page would read them."""
+    from geo.metadata import article_meta
+    from geo.timeline import passage_dates
+
+    meta = article_meta(article)
+    return meta, passage_dates(passages, {article.id: meta})
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -156,6 +182,23 @@ def chunk_size_for(count: int, workers: int, largest: int = CHUNK_SIZE) -> int:
     return max(1, min(largest, math.ceil(count / (workers * IN_FLIGHT_PER_WORKER))))
 
 
+@dataclass(frozen=True, slots=True)
+class Task:
+    """What is asked of every file, the same in-process, in a pool worker or on a cluster."""
+
+    demonyms: bool = COUNT_DEMONYMS
+    weights: Weights | None = None
+    render: Render | None = None  # each result as text, made where it was geoparsed
+    story_facts: bool = False  # also read metadata and dates (``ArticleResult``)
+
+    def run(self, paths: Sequence[Path], gazetteer: Gazetteer) -> list[Any]:
+        outcomes = geoparse_paths(
+            paths, gazetteer, demonyms=self.demonyms, weights=self.weights,
+            story_facts=self.story_facts,
+        )  # fmt: skip
+        return list(_rendered(outcomes, self.render))
+
+
 def geoparse_files(
     paths: Sequence[Path],
     *,
@@ -164,6 +207,7 @@ def geoparse_files(
     chunk_size: int | None = None,
     scheduler: str | None = None,
     weights: Weights | None = None,
+    story_facts: bool = False,
 ) -> Iterator[Outcome]:
     """An ``ArticleResult`` or ``InputError`` for each of ``paths``, in the same order.
 
@@ -172,7 +216,8 @@ def geoparse_files(
     cluster do the work instead (``geo.distributed``). Results are identical to
     ``geo.pipeline.geoparse_article`` run on each file in turn.
     """
-    return _outcomes(paths, jobs, demonyms, chunk_size, scheduler, weights, None)
+    task = Task(demonyms, weights, story_facts=story_facts)
+    return _outcomes(paths, jobs, chunk_size, scheduler, task)
 
 
 def geoparse_rendered(
@@ -187,37 +232,35 @@ def geoparse_rendered(
     """``geoparse_files`` with each readable article as ``render(result)``, made where it
     was geoparsed (every core; by the client with a ``scheduler``). ``render`` must be a
     module-level function, so that it pickles by name."""
-    return _outcomes(paths, jobs, demonyms, None, scheduler, weights, render)
+    return _outcomes(paths, jobs, None, scheduler, Task(demonyms, weights, render))
 
 
 def _outcomes(
     paths: Sequence[Path],
     jobs: int | None,
-    demonyms: bool,
     chunk_size: int | None,
     scheduler: str | None,
-    weights: Weights | None,
-    render: Render | None,
+    task: Task,
 ) -> Iterator[Any]:
     """Both of the above: one path through pool, process and cluster, so they agree."""
     if scheduler:
-        if weights not in (None, DEFAULT):
+        if task.weights not in (None, DEFAULT):
             raise ClusterError("--weights is not available with --scheduler; workers use defaults")
-        outcomes = cluster().outcomes_on_cluster(scheduler, paths, demonyms=demonyms)
-        yield from _rendered(outcomes, render)
+        outcomes = cluster().outcomes_on_cluster(scheduler, paths, demonyms=task.demonyms)
+        yield from _rendered(outcomes, task.render)
         return
     workers = min(default_jobs() if jobs is None else jobs, len(paths))
     if jobs is None and len(paths) < POOL_MIN_FILES:
         workers = 1
     if workers <= 1:
-        yield from _rendered(_in_process(paths, demonyms, weights), render)
+        yield from _in_process(paths, task)
         return
     size = chunk_size or chunk_size_for(len(paths), workers)
     context = multiprocessing.get_context(_START_METHOD)
     context.set_forkserver_preload(_PRELOAD)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_open_gazetteer) as pool:
         yield from ordered(
-            lambda chunk: pool.submit(_work, chunk, demonyms, weights, render),
+            lambda chunk: pool.submit(_work, chunk, task),
             chunked(paths, size),
             window=workers * IN_FLIGHT_PER_WORKER,
         )
@@ -259,12 +302,13 @@ def geoparse_all(
     jobs: int | None = None,
     demonyms: bool = COUNT_DEMONYMS,
     progress: bool = True,
+    story_facts: bool = False,
 ) -> Geoparsed:
     """Every outcome gathered, for ``storymap build`` (which needs them all anyway)."""
     from tqdm import tqdm
 
     parsed = Geoparsed()
-    outcomes = geoparse_files(paths, jobs=jobs, demonyms=demonyms)
+    outcomes = geoparse_files(paths, jobs=jobs, demonyms=demonyms, story_facts=story_facts)
     show = progress and len(paths) >= 20
     for outcome in tqdm(
         outcomes, total=len(paths), desc="geoparsing", unit="article", disable=not show
@@ -284,14 +328,12 @@ def cluster() -> Any:
     return distributed
 
 
-def _in_process(
-    paths: Sequence[Path], demonyms: bool, weights: Weights | None = None
-) -> Iterator[Outcome]:
+def _in_process(paths: Sequence[Path], task: Task) -> Iterator[Any]:
     from geo.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.default()
     for path in paths:  # one at a time: each JSON line is written as soon as it is ready
-        yield from geoparse_paths([path], gazetteer, demonyms=demonyms, weights=weights)
+        yield from task.run([path], gazetteer)
 
 
 # -- in the worker processes ------------------------------------------------------------
@@ -306,12 +348,9 @@ def _open_gazetteer() -> None:
     _worker_gazetteer = Gazetteer.default()
 
 
-def _work(
-    chunk: list[Path], demonyms: bool, weights: Weights | None = None, render: Render | None = None
-) -> list[Outcome | str]:
+def _work(chunk: list[Path], task: Task) -> list[Outcome | str]:
     assert _worker_gazetteer is not None, "the pool initializer opens the gazetteer"
-    outcomes = geoparse_paths(chunk, _worker_gazetteer, demonyms=demonyms, weights=weights)
-    return list(_rendered(outcomes, render))
+    return task.run(chunk, _worker_gazetteer)
 
 
 def _rendered(outcomes: Iterable[Outcome], render: Render | None) -> Iterator[Outcome | str]:

@@ -150,6 +150,22 @@ def test_the_scale_out_modules_do_not_load_geopandas() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_workers_read_the_metadata_and_dates_the_page_shows_only_when_asked() -> None:
+    """``build`` has its workers read each article's headline, date and stated dates (the
+    page's dateparser work, spread over the cores); ``geoparse`` does not pay for them."""
+    from geo.metadata import article_meta
+    from geo.timeline import passage_dates
+
+    paths = sorted((REPO / "seeds").iterdir())
+    plain = list(geoparse_files(paths, jobs=1))
+    assert all(isinstance(r, ArticleResult) and r.meta is r.dates is None for r in plain)
+    for result in geoparse_files(paths, jobs=2, chunk_size=2, story_facts=True):
+        assert isinstance(result, ArticleResult) and result.meta is not None
+        assert result.meta == article_meta(result.article)
+        assert result.dates == passage_dates(result.passages, {result.article.id: result.meta})
+    assert any(r.dates for r in geoparse_files(paths, jobs=1, story_facts=True))  # type: ignore[union-attr]
+
+
 def test_build_with_two_jobs_writes_the_same_layers_and_page(folder: Path, tmp_path: Path) -> None:
     built = {}
     for jobs in ("1", "2"):
