@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -173,6 +174,7 @@ def test_build_with_two_jobs_writes_the_same_layers_and_page(folder: Path, tmp_p
         assert build(tmp_path / jobs, "--seeds", str(folder), "--jobs", jobs) == 0
         built[jobs] = read_outputs(tmp_path / jobs)
     assert built["2"] == built["1"]
+    assert gc.isenabled()  # the build pauses the cycle collector only while it runs
 
 
 def test_a_build_from_a_store_heads_articles_like_a_direct_build(tmp_path: Path) -> None:
