@@ -263,15 +263,15 @@ def _build_story(args: argparse.Namespace, importing: threading.Thread) -> int:
     except LayerError as error:
         raise CommandError(str(error)) from error
     metadata = {a.id: parsed.metadata.get(a.id) or article_meta(a) for a in articles}
-    corridors, conflicts, dates = story["corridors"], story["conflicts"], parsed.dates
-    html = render_page(
-        Story(places, corridors, conflicts, articles, passages, metadata, dates=dates),
-        tiles=args.tiles,
-        title=args.title,
-    )
-
+    corridors, conflicts = story["corridors"], story["conflicts"]
     layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
-    page = _publish_build(layers, html, args.layers, args.site)
+    geojson = _layer_collections(layers, args.layers)
+    shown = Story(
+        places, corridors, conflicts, articles, passages, metadata,
+        dates=parsed.dates, geojson=geojson,
+    )  # fmt: skip
+    html = render_page(shown, tiles=args.tiles, title=args.title)
+    page = _publish_build(geojson, html, args.layers, args.site)
     print(
         f"{counted(len(articles), 'article')}, {counted(len(mentions), 'mention')}, "
         f"{counted(len(places), 'place')}, {counted(len(corridors), 'corridor')}, "
@@ -332,25 +332,32 @@ def _check_outputs(layers_dir: Path, site_dir: Path) -> None:
         raise CommandError(str(error)) from error
 
 
-def _publish_build(frames: dict, html: str, layers_dir: Path, site_dir: Path) -> Path:
-    """Check all three layers, then publish them and the page together (all or nothing)."""
-    from functools import partial
-
-    from geo.atomic import write_text
-    from geo.frames import validate_layer, write_geojson
+def _layer_collections(frames: dict, layers_dir: Path) -> dict[str, dict]:
+    """Check all three layers, then make their GeoJSON once: the page and the files share it."""
+    from geo.frames import to_feature_collection, validate_layer
     from geo.layers import LayerError
-    from geo.publish import Output, PublishError, publish
 
     try:
         for name in LAYERS:
             validate_layer(frames[name], str(layers_dir / f"{name}.geojson"))
     except LayerError as error:
         raise CommandError(f"{error}; nothing was written") from error
+    return {name: to_feature_collection(frames[name]) for name in LAYERS}
+
+
+def _publish_build(collections: dict, html: str, layers_dir: Path, site_dir: Path) -> Path:
+    """Publish the three checked layers and the page together (all or nothing)."""
+    from functools import partial
+
+    from geo.atomic import write_text
+    from geo.frames import collection_text
+    from geo.publish import Output, PublishError, publish
+
     paths = _output_paths(layers_dir, site_dir)
-    writers = [*(partial(write_geojson, frames[name]) for name in LAYERS)]
-    writers.append(partial(write_text, text=html))
+    texts = [*(collection_text(collections[name]) for name in LAYERS), html]
+    outputs = [Output(p, partial(write_text, text=t)) for p, t in zip(paths, texts, strict=True)]
     try:
-        publish(layers_dir, [Output(p, w) for p, w in zip(paths, writers, strict=True)])
+        publish(layers_dir, outputs)
     except PublishError as error:
         raise CommandError(str(error)) from error
     return paths[-1]

@@ -18,7 +18,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -265,7 +265,12 @@ def validate_layer(gdf: gpd.GeoDataFrame, name: str) -> None:
 def geojson_text(gdf: gpd.GeoDataFrame, name: str) -> str:
     """Validated GeoJSON text, one feature (and one passage) per line; same frame, same bytes."""
     validate_layer(gdf, name)
-    collection = to_feature_collection(gdf)
+    return collection_text(to_feature_collection(gdf))
+
+
+def collection_text(collection: Mapping[str, Any]) -> str:
+    """A ``to_feature_collection`` result as layer files are written: one feature (and one
+    passage) per line, so that a layer's history diffs feature by feature."""
     features = ",\n".join(json.dumps(f, ensure_ascii=False) for f in collection["features"])
     text = f'{{"type": "FeatureCollection", "features": [\n{features}\n]'
     if PASSAGES in collection:
@@ -298,6 +303,7 @@ __all__ = [
     "PASSAGES",
     "PassageIndex",
     "PassageTexts",
+    "collection_text",
     "geojson_text",
     "places_frame",
     "read_geojson",

@@ -196,8 +196,9 @@ class Story:
 
     ``metadata`` maps article id → ``ArticleMeta``; articles missing from it are read with
     ``geo.metadata.article_meta``. ``dates`` are the passages' dates when already read
-    (``geo.timeline.passage_dates`` of every passage, by the geoparse workers); ``None``
-    reads them here. ``title`` overrides the title derived from the articles.
+    (``geo.timeline.passage_dates`` of every passage, by the geoparse workers); ``geojson``
+    the layers as ``geo.frames.to_feature_collection`` made them for writing. ``None``
+    makes either here. ``title`` overrides the title derived from the articles.
     """
 
     places: gpd.GeoDataFrame
@@ -208,6 +209,7 @@ class Story:
     metadata: Mapping[str, ArticleMeta] = field(default_factory=dict)
     title: str | None = None
     dates: Sequence[DatedPhrase] | None = None
+    geojson: Mapping[str, Mapping[str, Any]] | None = None
 
     def meta(self) -> dict[str, ArticleMeta]:
         return {a.id: self.metadata.get(a.id) or article_meta(a) for a in self.articles}
@@ -291,9 +293,7 @@ def _layers_and_refs(
     collections = {}
     refs: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for layer, frame in layers.items():
-        # Mentions refer to their passage by index; its text is sent once, in "articles".
-        relevant = _relevant(layer, frame)
-        collection = to_feature_collection(frame, passages=False) if relevant else _empty()
+        collection = _collection(story, layer, frame) if _relevant(layer, frame) else _empty()
         for feature in collection["features"]:
             key = f"{layer}:{feature['properties']['id']}"
             feature["properties"]["_key"] = key
@@ -461,6 +461,20 @@ def _weighted_median(values: Sequence[tuple[float, float]], total: float) -> flo
 def _km(a: Sequence[float], b: Sequence[float]) -> float:
     """Great-circle km between two (lon, lat) points (the project's one haversine)."""
     return distance_km(a[1], a[0], b[1], b[0])
+
+
+def _collection(story: Story, layer: str, frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    """The layer's features for the page, their properties its own to add keys to.
+
+    Passages are left out: mentions refer to them by index, and each passage's text is
+    sent once, in "articles".
+    """
+    made = story.geojson.get(layer) if story.geojson is not None else None
+    if made is None:
+        return to_feature_collection(frame, passages=False)
+    features = [{**made_feature, "properties": dict(made_feature["properties"])}
+                for made_feature in made["features"]]  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _empty() -> dict[str, Any]:

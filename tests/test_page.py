@@ -47,6 +47,24 @@ def test_same_input_gives_byte_identical_html() -> None:
     assert render() == render()
 
 
+def test_a_page_from_the_layers_written_geojson_is_the_same_and_leaves_it_unchanged() -> None:
+    """``build`` makes each layer's GeoJSON once, for its file and for the page; the page
+    adds its keys to its own copies, never to what is written."""
+    from dataclasses import replace
+
+    from geo.frames import collection_text, to_feature_collection
+    from geo.timeline import passage_dates
+
+    story = fixture_story()
+    layers = {"places": story.places, "corridors": story.corridors, "conflicts": story.conflicts}
+    geojson = {name: to_feature_collection(frame) for name, frame in layers.items()}
+    written = {name: collection_text(collection) for name, collection in geojson.items()}
+    dates = passage_dates(story.passages, story.meta())
+    assert render_page(replace(story, geojson=geojson, dates=dates)) == render_page(story)
+    assert {name: collection_text(collection) for name, collection in geojson.items()} == written
+    assert "_key" not in written["places"]
+
+
 def test_the_offline_base_map_is_natural_earth_inside_the_page() -> None:
     html = render(tiles="none")
     basemap = page_data(html, "storymap-basemap")
