@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from geo.articles import read_article, read_articles
+from geo.model import InputError
 
 
 def test_bom_removed_and_crlf_kept_so_offsets_match_the_file(tmp_path: Path) -> None:
@@ -82,3 +84,27 @@ def test_a_sub_folder_with_articles_is_named_not_dropped_silently(tmp_path: Path
     assert [(e.path, "sub-folder with articles" in str(e)) for e in skipped] == [
         (tmp_path / "2024", True)
     ]
+
+
+@pytest.mark.parametrize("stated", [0, 5, 10_000])
+def test_a_file_that_changed_size_since_it_was_listed_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stated: int
+) -> None:
+    """Files are read in a buffer of the size ``fstat`` gave; one that grew (or shrank)
+    in between is still read to its end, and only up to the size limit."""
+    import geo.articles as articles
+
+    path = tmp_path / "growing.txt"
+    path.write_text("Leaders met in Baku. " * 40, encoding="utf-8")
+    real_fstat = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        return os.stat_result((*info[:6], stated, *info[7:]))
+
+    monkeypatch.setattr(articles.os, "fstat", fstat)
+    assert read_article(path).text == "Leaders met in Baku. " * 40
+    if stated < 100:  # listed under the limit, over it when read
+        monkeypatch.setattr(articles, "MAX_BYTES", 100)
+        with pytest.raises(InputError, match="grew past"):
+            read_article(path)
