@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import mul
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import KIND_CUES, is_common_word
@@ -520,13 +521,12 @@ def _nearness(entry: Entry, votes: _Votes, scale_km: float) -> float:
     p1 = math.radians(entry.lat)
     cos1, lon1 = math.cos(p1), entry.lon
     sin, asin, sqrt, exp, radians = math.sin, math.asin, math.sqrt, math.exp, math.radians
-    total = sum(
-        weight
-        * exp(-(_DIAMETER_KM * asin(root if (root := sqrt(
-            sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2
-        )) < 1.0 else 1.0)) / scale_km)
-        for (p2, cos2, lon2), weight in votes.points
-    )  # fmt: skip
+    # A loop, not ``sum`` of a generator (cheaper per pair): ``sum`` adds floats in order
+    # from 0.0, as this does.
+    total = 0.0
+    for (p2, cos2, lon2), weight in votes.points:
+        root = sqrt(sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2)
+        total += weight * exp(-(_DIAMETER_KM * asin(root if root < 1.0 else 1.0)) / scale_km)
     return total / votes.points_total
 
 
@@ -642,8 +642,9 @@ def calibrated_probability(
     """``coefficients`` is ``calibration_coefficients(weights)``, when made once beforehand."""
     if coefficients is None:
         coefficients = calibration_coefficients(weights)
+    # Each coefficient times its feature, summed in the features' order.
     logit = weights.calibration_intercept + sum(
-        coefficients[name] * value for name, value in features.items()
+        map(mul, map(coefficients.__getitem__, features), features.values())
     )
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
