@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import add, attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
@@ -54,10 +54,10 @@ from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 # zero-width characters and soft hyphens inside a word do not split it ("Mos\u200bcow").
 _WORD = r"[^\W\d_]\w*(?:[\u00ad\u200b-\u200d\u2060\ufeff]+\w+)*"
 _TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
-# The same tokens, each with the text since the previous one, found by one C-speed findall.
-# A token starts at any word character but "_", so the gap before it is the run of
-# non-word characters and underscores, taken whole (possessively: never given back).
-_GAP_AND_TOKEN = re.compile(rf"([\W_]*+)({_TOKEN.pattern})")
+# The same tokens and the text before each, as one flat list made by one C-speed split:
+# gap, token, gap, …, then the text after the last token. A token starts at any word
+# character but "_", so a gap is exactly a run of non-word characters and underscores.
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _RUN_JOINERS = (" ", "-", "‑", "\u00a0")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
 _TRIM_CANDIDATE = re.compile(r"['’]|\.\Z").search  # a possessive or a final period, maybe
@@ -99,17 +99,17 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     are made by C-level ``map``s, and only words with an apostrophe or a final period (a
     possessive or a sentence end to trim) take a Python step.
     """
-    pairs: list[tuple[str, str]] = _GAP_AND_TOKEN.findall(text, start, end)
-    # Gap i starts at bounds[2i], word i at bounds[2i + 1]; its match ends at bounds[2i + 2].
-    bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-    starts = bounds[1::2]
-    words = list(map(itemgetter(1), pairs))
+    parts: list[str] = _TOKEN_SPLIT(text[start:end])
+    # Gap i starts at bounds[2i], word i at bounds[2i + 1]; the last part is no gap.
+    bounds = list(accumulate(map(len, parts), initial=start))
+    starts = bounds[1:-1:2]
+    words = parts[1::2]
     possessives = [False] * len(words)
     for index in list(compress(count(), map(_TRIM_CANDIDATE, words))):
         words[index], possessives[index] = _trimmed(words[index])
     ends = map(add, starts, map(len, words))
     capitals = map(str.isupper, map(itemgetter(0), words))
-    fields = zip(starts, ends, words, capitals, possessives, map(itemgetter(0), pairs), strict=True)
+    fields = zip(starts, ends, words, capitals, possessives, parts[0:-1:2], strict=True)
     return list(map(tuple.__new__, repeat(_Token), fields))
 
 
