@@ -439,17 +439,21 @@ def _judge(
     """The span of a gazetteer match if the rules accept it here, else None (traced)."""
     boundary, position = where
     last, span_end, name = match
-    first = tokens[run[position]]
-    span = Span(first.start, span_end, context.text[first.start : span_end], name)
+    start = tokens[run[position]].start
     if normalize(name) in area_abbreviation_keys():
+        span = Span(start, span_end, context.text[start:span_end], name)
         return _abbreviation_span(context, tokens, (run[position], run[last]), span)
     here = _Here(
         context.text, tokens, run, boundary, position, last, name, title_case,
         context.gazetteer, context.weights, context.surnames, context.local_names,
     )  # fmt: skip
-    if context.trace is None:  # no reasons to give: only whether a rule rejects
-        return span if _rejection(here) is None else None
-    accepted, reasons = _verdict(here)
+    if context.trace is None:  # no reasons to give, and no span for what is no place
+        accepted, reasons = _rejection(here) is None, []
+        if not accepted:
+            return None
+    else:
+        accepted, reasons = _verdict(here)
+    span = Span(start, span_end, context.text[start:span_end], name)
     _note(context.trace, span, accepted, reasons)
     return span if accepted else None
 
@@ -570,6 +574,9 @@ class _Here:
     weights: Weights
     surnames: frozenset[str]
     local_names: Callable[[], frozenset[str]]
+    # Read by nearly every rule (fields: a property would be a call each time).
+    single: bool = field(init=False)  # a one-word match
+    first: _Token = field(init=False)  # the match's first token
     # Worked out once per match, the first time a rule asks (several rules ask).
     _words: list[str] | None = field(default=None, init=False)
     _after: list[_Token] | None = field(default=None, init=False)
@@ -585,13 +592,9 @@ class _Here:
             self._words = [tokens[run[k]].word for k in range(self.position, self.last + 1)]
         return self._words
 
-    @property
-    def first(self) -> _Token:
-        return self.tokens[self.run[self.position]]
-
-    @property
-    def single(self) -> bool:
-        return self.position == self.last
+    def __post_init__(self) -> None:
+        self.single = self.position == self.last
+        self.first = self.tokens[self.run[self.position]]
 
     @property
     def after(self) -> list[_Token]:
