@@ -447,8 +447,9 @@ def _judge(
         context.text, tokens, run, boundary, position, last, name, title_case,
         context.gazetteer, context.weights, context.surnames, context.local_names,
     )  # fmt: skip
+    reasons: list[str] = []
     if context.trace is None:  # no reasons to give, and no span for what is no place
-        accepted, reasons = _rejection(here) is None, []
+        accepted = _rejection(here) is None
         if not accepted:
             return None
     else:
