@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
-from operator import add, attrgetter, itemgetter
+from operator import attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
@@ -100,14 +100,15 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     possessive or a sentence end to trim) take a Python step.
     """
     parts: list[str] = _TOKEN_SPLIT(text[start:end])
-    # Gap i starts at bounds[2i], word i at bounds[2i + 1]; the last part is no gap.
+    # Gap i starts at bounds[2i], word i at bounds[2i + 1] and ends at bounds[2i + 2];
+    # the last part is no gap. Starts and ends share the offsets' int objects.
     bounds = list(accumulate(map(len, parts), initial=start))
-    starts = bounds[1:-1:2]
+    starts, ends = bounds[1:-1:2], bounds[2::2]
     words = parts[1::2]
     possessives = [False] * len(words)
     for index in list(compress(count(), map(_TRIM_CANDIDATE, words))):
         words[index], possessives[index] = _trimmed(words[index])
-    ends = map(add, starts, map(len, words))
+        ends[index] = starts[index] + len(words[index])
     capitals = map(str.isupper, map(itemgetter(0), words))
     fields = zip(starts, ends, words, capitals, possessives, parts[0:-1:2], strict=True)
     return list(map(tuple.__new__, repeat(_Token), fields))
@@ -984,9 +985,23 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
 )
 
 
+# Rules that only judge one-word matches, or only longer ones: each begins by testing
+# ``here.single`` and returns None otherwise, so leaving it out there changes no answer.
+_ONE_WORD_ONLY = frozenset({
+    rule_short_caps_not_country, rule_first_name_and_surname, rule_modifier_of_longer_name,
+    rule_lone_first_name, rule_common_word, rule_alternate_word, rule_surname,
+    rule_lone_surname, rule_speaker,
+})  # fmt: skip
+_LONGER_ONLY = frozenset({rule_building_after_the})
+_RULES_BY_LENGTH = {  # here.single → the rules that may reject, in RULES' order
+    True: tuple(rule for rule in RULES if rule not in _LONGER_ONLY),
+    False: tuple(rule for rule in RULES if rule not in _ONE_WORD_ONLY),
+}
+
+
 def _rejection(here: _Here) -> tuple[str, str] | None:
     """(rule, reason) of the first rule that rejects the match, None if none does."""
-    for rule in RULES:
+    for rule in _RULES_BY_LENGTH[here.single]:
         reason = rule(here)
         if reason is not None:
             return rule.__name__, reason

@@ -4,6 +4,8 @@ no reasons are made) as with one (``storymap geoparse --explain``)."""
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +23,19 @@ _WORDS = st.sampled_from(
 )  # fmt: skip
 _MARKS = st.sampled_from([" ", " ", "-", "‑", "\u00a0", "–", ", ", ". ", "'s ", "\n", ""])
 _TEXT = st.lists(st.tuples(_WORDS, _MARKS).map("".join), max_size=14).map("".join)
+# Sentences where each rule has something to judge: titles, first names, firms, streets,
+# speakers, buildings after "the", documents, features, headlines.
+_SENTENCES = [
+    "President Jordan said Webb met Taylor in Reading, near Mobile and the White House.",
+    "Stevens & Wilkinson of Wichita Street and Rome Statute writers saw Wular Lake Dam.",
+    "George Washington, Jordan Peterson and Patrick said the City Park in Paris, Texas.",
+    "BIG NEWS FROM PARIS TEXAS AND NICE AS UK AND US AND EU MEET IN THE HAGUE",
+    "According to Morris the Washington Post and Kherson region officials in New York City.",
+    "The New York Times, Radio Free New York and the South Africa Act; the New Orleans Park.",
+    "Mr New York and Senator South Carolina met Sri Lanka Airlines at Rio Grande Lake.",
+    "She drove down New Haven Avenue past San Roque Dam to see Smith & New Jersey.",
+    "The President General spoke.",
+]
 
 
 @settings(max_examples=500, deadline=None)
@@ -59,3 +74,25 @@ def test_a_rejected_name_is_left_out_without_a_trace(gazetteer: Gazetteer) -> No
     assert "Jordan" in rejected
     assert "Jordan" not in {span.text for span in traced}
     assert {"Sri Lankan", "Paris", "Texas"} <= {span.text for span in traced}
+
+
+def _same_traces(gazetteer: Gazetteer, text: str) -> None:
+    trace: list[dict[str, object]] = []
+    mentions.recognise(text, gazetteer, trace=trace)
+    every = {True: mentions.RULES, False: mentions.RULES}
+    with patch.object(mentions, "_RULES_BY_LENGTH", every):
+        full: list[dict[str, object]] = []
+        mentions.recognise(text, gazetteer, trace=full)
+    assert trace == full
+
+
+@pytest.mark.parametrize("text", _SENTENCES)
+def test_rules_left_out_by_match_length_never_reject(gazetteer: Gazetteer, text: str) -> None:
+    """Every rule, tried on every match, rejects only where the shorter lists try it."""
+    _same_traces(gazetteer, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXT)
+def test_rules_left_out_never_reject_generated_text(gazetteer: Gazetteer, text: str) -> None:
+    _same_traces(gazetteer, text)
