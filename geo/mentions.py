@@ -59,6 +59,7 @@ _TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
 # character but "_", so a gap is exactly a run of non-word characters and underscores.
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _RUN_JOINERS = (" ", "-", "‑", "\u00a0")
+_HYPHENS = ("-", "‑")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
 _TRIM_CANDIDATE = re.compile(r"['’]|\.\Z").search  # a possessive or a final period, maybe
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
@@ -206,6 +207,10 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
         current = [first]
         index = first + 1
         while index < size:
+            token = tokens[index]
+            if not token.capital and token.gap not in _HYPHENS:
+                if token.word.casefold() not in CONNECTORS:
+                    break  # how most runs end: a lower-case word, no connector or hyphen
             member, joined = _run_member(tokens, index)
             if not member:
                 break
@@ -230,10 +235,10 @@ def _run_member(tokens: list[_Token], index: int) -> tuple[bool, bool]:
     )
     # "Port-au-Prince", "Aix-en-Provence": a lower-case word between hyphens joins.
     inside = inside or (
-        token.gap in ("-", "‑")
+        token.gap in _HYPHENS
         and index + 1 < len(tokens)
         and tokens[index + 1].capital
-        and tokens[index + 1].gap in ("-", "‑")
+        and tokens[index + 1].gap in _HYPHENS
     )
     return inside, joined
 
@@ -825,7 +830,7 @@ def _names_institution(after: list[_Token]) -> bool:
 
 def rule_lone_first_name(here: _Here) -> str | None:
     """ "Patrick said…": a first name alone is a person unless a locative cue says otherwise."""
-    if here.single and not here.strong() and is_first_name(here.words[0]):
+    if here.single and is_first_name(here.words[0]) and not here.strong():
         if not here.locative() and not _place_context(here):
             return "a first name without a locative cue"
     return None
@@ -911,8 +916,14 @@ def rule_surname(here: _Here) -> str | None:
 
 def rule_speaker(here: _Here) -> str | None:
     """ "Webb said": a small place does not speak; capitals and countries may ("Moscow says")."""
-    if not here.single or here.strong():
+    if not here.single:
         return None
+    reason = _speaker_cue(here)  # rarer than a well-known name, and cheaper to find
+    return None if reason is None or here.strong() else reason
+
+
+def _speaker_cue(here: _Here) -> str | None:
+    """Why a one-word match that is not well known would be a speaker here, if it would."""
     token = here.tokens[here.run[here.last]]
     index = here.run[here.last]
     following = here.tokens[index + 1] if index + 1 < len(here.tokens) else None
@@ -933,7 +944,7 @@ def rule_speaker(here: _Here) -> str | None:
 def rule_lone_surname(here: _Here) -> str | None:
     """ "Taylor said", "according to Chisholm": a common surname alone, naming a small
     place, with no locative cue, is more often the person."""
-    if not here.single or here.strong() or not is_surname(here.words[0]):
+    if not here.single or not is_surname(here.words[0]) or here.strong():
         return None
     if here.locative() or normalize(here.name) in here.local_names() or _place_context(here):
         return None

@@ -464,9 +464,11 @@ class _Votes:
 
 def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
     countries: dict[str, float] = {}
-    kept = {(k, cc): w for (k, cc), w in focus.countries.items() if k not in skip}
-    for (_, cc), weight in kept.items():
-        countries[cc] = countries.get(cc, 0) + weight
+    countries_total = 0.0  # the kept weights summed in order, as ``sum`` adds them
+    for (other, cc), weight in focus.countries.items():
+        if other not in skip:
+            countries_total += weight
+            countries[cc] = countries.get(cc, 0) + weight
     admins: dict[tuple[str, str], float] = {}
     admins_total = 0.0
     for (other, country, admin1), weight in focus.admins.items():
@@ -475,7 +477,7 @@ def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
             admins[(country, admin1)] = admins.get((country, admin1), 0.0) + weight
     points = [(point, w) for key, point, w in focus.points if key not in skip]
     return _Votes(
-        countries, sum(kept.values()) or 1.0, admins, admins_total,
+        countries, countries_total or 1.0, admins, admins_total,
         points, sum(weight for _, weight in points),
     )  # fmt: skip
 
@@ -629,7 +631,7 @@ def calibration_features(
         "admin": float(entry.kind in ("admin", "region", "water", "landform")),
         "population": math.log10(entry.population + 10) / 7.0,
         "alternate": float(not best.primary),
-        "common_word": float(is_common_word(span.name.split()[0]) and " " not in span.name),
+        "common_word": float(" " not in span.name and is_common_word(span.name.split()[0])),
         "local_evidence": float(local),
         "single_candidate": float(len(ranked) == 1),
         "mentions": math.log1p(mentions),
