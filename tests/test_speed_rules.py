@@ -1,6 +1,8 @@
-"""The recogniser's shortcuts never change what it finds: the demonym pre-test never skips
-a run position where a demonym begins, and the rules decide the same without a trace (when
-no reasons are made) as with one (``storymap geoparse --explain``)."""
+"""The recogniser's and resolver's shortcuts never change what they find: the demonym
+pre-test never skips a run position where a demonym begins; the rules decide the same
+without a trace (when no reasons are made) as with one (``storymap geoparse --explain``),
+and rules left out by a match's length would not have rejected it; a name with one
+candidate resolves, without its score, to what the long way (taken with a trace) gives."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import mentions
+from geo import mentions, places
 from geo.gazetteer import Gazetteer
+from geo.model import Entry, Span
 
 # Demonyms of one and two words, their first words alone, "Pan", names and connectors,
 # between the marks that join or split runs (some of them not ASCII).
@@ -48,11 +51,6 @@ def test_the_demonym_pretest_never_skips_a_demonym(text: str) -> None:
             found = mentions._demonym_span(text, tokens, run, position)
             if found is not None:  # where one begins, the pre-test lets it be tried
                 assert not ascii_run or mentions._may_begin_demonym(tokens[run[position]].word)
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.default()
 
 
 @pytest.mark.slow
@@ -96,3 +94,47 @@ def test_rules_left_out_by_match_length_never_reject(gazetteer: Gazetteer, text:
 @given(text=_TEXT)
 def test_rules_left_out_never_reject_generated_text(gazetteer: Gazetteer, text: str) -> None:
     _same_traces(gazetteer, text)
+
+
+def _same_resolution(gazetteer: Gazetteer, text: str) -> None:
+    spans = mentions.recognise(text, gazetteer)
+    short = places.resolve(spans, gazetteer, article="a", text=text)
+    long_way = places.resolve(spans, gazetteer, article="a", text=text, trace=[])
+    assert short == long_way
+
+
+@pytest.mark.parametrize("text", _SENTENCES)
+def test_a_sole_candidate_resolves_as_the_long_way(gazetteer: Gazetteer, text: str) -> None:
+    _same_resolution(gazetteer, text)
+
+
+def test_sole_candidates_with_local_evidence_and_repeats(gazetteer: Gazetteer) -> None:
+    text = (
+        "Naxçıvan, Azerbaijan. Flooding in Kherson region and in Naxçıvan; the state of "
+        "Victoria and Ocilla, Georgia. OCILLA, Ga. — Ocilla officials met in Ocilla."
+    )
+    spans = mentions.recognise(text, gazetteer)
+    one = [s for s in spans if len(places._fitting(gazetteer.lookup(s.name), [s])) == 1]
+    assert one, "the text names places with a single candidate"
+    _same_resolution(gazetteer, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=_TEXT)
+def test_sole_candidates_in_generated_text(gazetteer: Gazetteer, text: str) -> None:
+    _same_resolution(gazetteer, text)
+
+
+def test_a_sole_stray_alternate_is_still_dropped() -> None:
+    """A village's alternate name alone, scored below the threshold, is no map pin: the
+    shortcut that skips the score must not apply to it."""
+    village = Entry(id="t:v", name="Smallville", lat=10.0, lon=10.0, kind="city",
+                    country_code="ZZ", population=300)  # fmt: skip
+    tiny = Gazetteer.from_records([(village, ["Oldtown"])])
+    span = Span(0, 7, "Oldtown", "Oldtown")
+    assert places.resolve([span], tiny, text="Oldtown is quiet.", trace=[]) == []
+    assert places.resolve([span], tiny, text="Oldtown is quiet.") == []
+    kept = Span(0, 10, "Smallville", "Smallville")  # its own name: kept, the same both ways
+    assert places.resolve([kept], tiny, text="Smallville is quiet.") == places.resolve(
+        [kept], tiny, text="Smallville is quiet.", trace=[]
+    )
