@@ -566,7 +566,7 @@ def evidence_nearby(candidate: Candidate, votes: _Votes, weights: Weights) -> tu
 def evidence_container(candidate: Candidate, local: _Local, weights: Weights) -> tuple[float, str]:
     """ "Springfield, Illinois", "Astara in Iran": this mention lies inside Y."""
     entry = candidate.entry
-    for country, admin in local.containers:
+    for country, admin in sorted(local.containers):  # a set: its order varies by process
         if entry.country_code == country and (not admin or entry.admin1 == admin):
             return weights.container, f"inside the place named after it ({country} {admin})"
     return 0.0, ""

@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import mentions, places
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Candidate, Gazetteer
 from geo.model import Entry, Span
+from geo.weights import DEFAULT
 
 # Demonyms of one and two words, their first words alone, "Pan", names and connectors,
 # between the marks that join or split runs (some of them not ASCII).
@@ -138,3 +139,15 @@ def test_a_sole_stray_alternate_is_still_dropped() -> None:
     assert places.resolve([kept], tiny, text="Smallville is quiet.") == places.resolve(
         [kept], tiny, text="Smallville is quiet.", trace=[]
     )
+
+
+def test_the_container_reason_does_not_depend_on_set_order() -> None:
+    """ "London, England, UK": both containers hold London; --explain names the same one in
+    every process (a set's order changes with the hash seed)."""
+    london = Entry(id="t:l", name="London", lat=51.5, lon=-0.1, kind="city",
+                   country_code="GB", admin1="ENG", population=8_900_000)  # fmt: skip
+    candidate = Candidate(london, True)
+    for order in ([("GB", "ENG"), ("GB", "")], [("GB", ""), ("GB", "ENG")]):
+        local = places._Local(containers=set(order))
+        _, reason = places.evidence_container(candidate, local, DEFAULT)
+        assert reason == "inside the place named after it (GB )"
