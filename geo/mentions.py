@@ -635,7 +635,7 @@ def rule_short_caps_not_country(here: _Here) -> str | None:
     """Short all-caps forms (US, UK, EU, UAE) only for countries and unions."""
     if not here.single:
         return None
-    word = here.words[0].replace(".", "")
+    word = here.first.word.replace(".", "")
     if word.isupper() and len(word) <= 3:
         if not any(c.entry.kind in ("country", "region") for c in here.candidates()):
             return "short capitals that name no country"
@@ -781,7 +781,7 @@ def rule_first_name_and_surname(here: _Here) -> str | None:
     following = after[0]
     if normalize(following.word) in TITLES or not _name_cased(following.word):
         return None
-    if not is_first_name(here.words[0]) or _is_area(here.gazetteer, following.word):
+    if not is_first_name(here.first.word) or _is_area(here.gazetteer, following.word):
         return None
     if is_first_name(following.word) and len(after) > 1 and _name_cased(after[1].word):
         return f"two first names before a surname ('{following.word} {after[1].word}')"
@@ -830,7 +830,7 @@ def _names_institution(after: list[_Token]) -> bool:
 
 def rule_lone_first_name(here: _Here) -> str | None:
     """ "Patrick said…": a first name alone is a person unless a locative cue says otherwise."""
-    if here.single and is_first_name(here.words[0]) and not here.strong():
+    if here.single and is_first_name(here.first.word) and not here.strong():
         if not here.locative() and not _place_context(here):
             return "a first name without a locative cue"
     return None
@@ -838,7 +838,7 @@ def rule_lone_first_name(here: _Here) -> str | None:
 
 def rule_common_word(here: _Here) -> str | None:
     """ "Reading the report": a common word needs a big place or a locative cue."""
-    if not (here.single and here.common(here.words[0])):
+    if not (here.single and here.common(here.first.word)):
         return None
     if here.strong():
         return None
@@ -864,7 +864,7 @@ def rule_alternate_word(here: _Here) -> str | None:
             return None
         if entry.feature_code == "ADM1" or entry.population >= weights.known_alternate_population:
             return None
-    word = here.words[0]
+    word = here.first.word
     letters = word.replace(".", "")
     if zipf(word) >= weights.alternate_word_zipf:
         return "an English word that is only an alternate name of a small place"
@@ -944,7 +944,7 @@ def _speaker_cue(here: _Here) -> str | None:
 def rule_lone_surname(here: _Here) -> str | None:
     """ "Taylor said", "according to Chisholm": a common surname alone, naming a small
     place, with no locative cue, is more often the person."""
-    if not here.single or not is_surname(here.words[0]) or here.strong():
+    if not here.single or not is_surname(here.first.word) or here.strong():
         return None
     if here.locative() or normalize(here.name) in here.local_names() or _place_context(here):
         return None
