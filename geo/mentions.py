@@ -12,10 +12,11 @@ organisation ("Radio Free Europe"), a document or event word after it makes a do
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
@@ -61,7 +62,6 @@ _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _RUN_JOINERS = (" ", "-", "‑", "\u00a0")
 _HYPHENS = ("-", "‑")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
-_TRIM_CANDIDATE = re.compile(r"['’]|\.\Z").search  # a possessive or a final period, maybe
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
 _T = TypeVar("_T")
 
@@ -100,19 +100,38 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     are made by C-level ``map``s, and only words with an apostrophe or a final period (a
     possessive or a sentence end to trim) take a Python step.
     """
-    parts: list[str] = _TOKEN_SPLIT(text[start:end])
+    passage = text[start:end]
+    parts: list[str] = _TOKEN_SPLIT(passage)
     # Gap i starts at bounds[2i], word i at bounds[2i + 1] and ends at bounds[2i + 2];
     # the last part is no gap. Starts and ends share the offsets' int objects.
     bounds = list(accumulate(map(len, parts), initial=start))
     starts, ends = bounds[1:-1:2], bounds[2::2]
     words = parts[1::2]
     possessives = [False] * len(words)
-    for index in list(compress(count(), map(_TRIM_CANDIDATE, words))):
+    for index in _to_trim(passage, start, starts, ends):
         words[index], possessives[index] = _trimmed(words[index])
         ends[index] = starts[index] + len(words[index])
     capitals = map(str.isupper, map(itemgetter(0), words))
     fields = zip(starts, ends, words, capitals, possessives, parts[0:-1:2], strict=True)
     return list(map(tuple.__new__, repeat(_Token), fields))
+
+
+_TRIM_MARK = re.compile(r"['’.]")
+
+
+def _to_trim(passage: str, start: int, starts: list[int], ends: list[int]) -> list[int]:
+    """Indexes of the words with an apostrophe or a final period (a possessive or a
+    sentence end, maybe), found from the passage's few such marks (not by a search in
+    every word)."""
+    found: list[int] = []
+    for mark in _TRIM_MARK.finditer(passage):
+        at = mark.start() + start
+        index = bisect_right(starts, at) - 1
+        if index < 0 or at >= ends[index] or (found and found[-1] == index):
+            continue  # in a gap, or a word already taken
+        if mark.group() != "." or at == ends[index] - 1:
+            found.append(index)
+    return found
 
 
 def _trimmed(word: str) -> tuple[str, bool]:
