@@ -12,11 +12,12 @@ organisation ("Radio Free Europe"), a document or event word after it makes a do
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain, compress, count, repeat
-from operator import add, attrgetter, itemgetter
+from itertools import accumulate, compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
@@ -54,13 +55,13 @@ from geo.weights import COUNT_DEMONYMS, DEFAULT, Weights
 # zero-width characters and soft hyphens inside a word do not split it ("Mos\u200bcow").
 _WORD = r"[^\W\d_]\w*(?:[\u00ad\u200b-\u200d\u2060\ufeff]+\w+)*"
 _TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
-# The same tokens, each with the text since the previous one, found by one C-speed findall.
-# A token starts at any word character but "_", so the gap before it is the run of
-# non-word characters and underscores, taken whole (possessively: never given back).
-_GAP_AND_TOKEN = re.compile(rf"([\W_]*+)({_TOKEN.pattern})")
+# The same tokens and the text before each, as one flat list made by one C-speed split:
+# gap, token, gap, …, then the text after the last token. A token starts at any word
+# character but "_", so a gap is exactly a run of non-word characters and underscores.
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})").split
 _RUN_JOINERS = (" ", "-", "‑", "\u00a0")
+_HYPHENS = ("-", "‑")
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
-_TRIM_CANDIDATE = re.compile(r"['’]|\.\Z").search  # a possessive or a final period, maybe
 _SENTENCE_OPENERS = set('.!?:;"“‘«([•–—\n')
 _T = TypeVar("_T")
 
@@ -99,18 +100,38 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
     are made by C-level ``map``s, and only words with an apostrophe or a final period (a
     possessive or a sentence end to trim) take a Python step.
     """
-    pairs: list[tuple[str, str]] = _GAP_AND_TOKEN.findall(text, start, end)
-    # Gap i starts at bounds[2i], word i at bounds[2i + 1]; its match ends at bounds[2i + 2].
-    bounds = list(accumulate(map(len, chain.from_iterable(pairs)), initial=start))
-    starts = bounds[1::2]
-    words = list(map(itemgetter(1), pairs))
+    passage = text[start:end]
+    parts: list[str] = _TOKEN_SPLIT(passage)
+    # Gap i starts at bounds[2i], word i at bounds[2i + 1] and ends at bounds[2i + 2];
+    # the last part is no gap. Starts and ends share the offsets' int objects.
+    bounds = list(accumulate(map(len, parts), initial=start))
+    starts, ends = bounds[1:-1:2], bounds[2::2]
+    words = parts[1::2]
     possessives = [False] * len(words)
-    for index in list(compress(count(), map(_TRIM_CANDIDATE, words))):
+    for index in _to_trim(passage, start, starts, ends):
         words[index], possessives[index] = _trimmed(words[index])
-    ends = map(add, starts, map(len, words))
+        ends[index] = starts[index] + len(words[index])
     capitals = map(str.isupper, map(itemgetter(0), words))
-    fields = zip(starts, ends, words, capitals, possessives, map(itemgetter(0), pairs), strict=True)
+    fields = zip(starts, ends, words, capitals, possessives, parts[0:-1:2], strict=True)
     return list(map(tuple.__new__, repeat(_Token), fields))
+
+
+_TRIM_MARK = re.compile(r"['’.]")
+
+
+def _to_trim(passage: str, start: int, starts: list[int], ends: list[int]) -> list[int]:
+    """Indexes of the words with an apostrophe or a final period (a possessive or a
+    sentence end, maybe), found from the passage's few such marks (not by a search in
+    every word)."""
+    found: list[int] = []
+    for mark in _TRIM_MARK.finditer(passage):
+        at = mark.start() + start
+        index = bisect_right(starts, at) - 1
+        if index < 0 or at >= ends[index] or (found and found[-1] == index):
+            continue  # in a gap, or a word already taken
+        if mark.group() != "." or at == ends[index] - 1:
+            found.append(index)
+    return found
 
 
 def _trimmed(word: str) -> tuple[str, bool]:
@@ -205,6 +226,10 @@ def _runs(tokens: list[_Token]) -> list[list[int]]:
         current = [first]
         index = first + 1
         while index < size:
+            token = tokens[index]
+            if not token.capital and token.gap not in _HYPHENS:
+                if token.word.casefold() not in CONNECTORS:
+                    break  # how most runs end: a lower-case word, no connector or hyphen
             member, joined = _run_member(tokens, index)
             if not member:
                 break
@@ -229,10 +254,10 @@ def _run_member(tokens: list[_Token], index: int) -> tuple[bool, bool]:
     )
     # "Port-au-Prince", "Aix-en-Provence": a lower-case word between hyphens joins.
     inside = inside or (
-        token.gap in ("-", "‑")
+        token.gap in _HYPHENS
         and index + 1 < len(tokens)
         and tokens[index + 1].capital
-        and tokens[index + 1].gap in ("-", "‑")
+        and tokens[index + 1].gap in _HYPHENS
     )
     return inside, joined
 
@@ -356,13 +381,21 @@ def _recognise_run(
     a demonym), judged by the rules; an accepted name qualifies none of what follows."""
     spans: list[Span] = []
     position = boundary = 0  # names before run position ``boundary`` do not qualify
-    limit = context.gazetteer.max_name_tokens
+    text, gazetteer = context.text, context.gazetteer
+    limit = gazetteer.max_name_tokens
+    # Worked out once per run, not once per position: the generic word after the run's
+    # last word ("… region") and whether the run is ASCII (see ``_may_begin_demonym``).
+    suffix = _generic_suffix(text, tokens, run[-1])
+    ascii_run = text[tokens[run[0]].start : tokens[run[-1]].end].isascii()
     while position < len(run):
-        if tokens[run[position]].word in PARTY_CODES and _party_prefix(tokens, run, position):
+        word = tokens[run[position]].word
+        if word in PARTY_CODES and _party_prefix(tokens, run, position):
             position += 1  # "D-W. Va.": the party letter starts no name
             continue
-        match = _longest_match(context.text, tokens, run, position, limit, context.gazetteer)
-        demonym = _demonym_here(context, tokens, run, position, match)
+        match = _longest_match(text, tokens, run, position, (limit, suffix), gazetteer)
+        demonym = None
+        if not ascii_run or _may_begin_demonym(word):
+            demonym = _demonym_here(context, tokens, run, position, match)
         if demonym is not None:
             span, last = demonym
             if context.demonyms:
@@ -372,7 +405,7 @@ def _recognise_run(
             position = last + 1
             continue
         if match is None:
-            if tokens[run[position]].word.casefold() in ("and", "or", "&"):
+            if word.casefold() in ("and", "or", "&"):
                 boundary = position + 1
             position += 1
             continue
@@ -431,15 +464,22 @@ def _judge(
     """The span of a gazetteer match if the rules accept it here, else None (traced)."""
     boundary, position = where
     last, span_end, name = match
-    first = tokens[run[position]]
-    span = Span(first.start, span_end, context.text[first.start : span_end], name)
+    start = tokens[run[position]].start
     if normalize(name) in area_abbreviation_keys():
+        span = Span(start, span_end, context.text[start:span_end], name)
         return _abbreviation_span(context, tokens, (run[position], run[last]), span)
     here = _Here(
         context.text, tokens, run, boundary, position, last, name, title_case,
         context.gazetteer, context.weights, context.surnames, context.local_names,
     )  # fmt: skip
-    accepted, reasons = _verdict(here)
+    reasons: list[str] = []
+    if context.trace is None:  # no reasons to give, and no span for what is no place
+        accepted = _rejection(here) is None
+        if not accepted:
+            return None
+    else:
+        accepted, reasons = _verdict(here)
+    span = Span(start, span_end, context.text[start:span_end], name)
     _note(context.trace, span, accepted, reasons)
     return span if accepted else None
 
@@ -477,10 +517,11 @@ def _longest_match(
     tokens: list[_Token],
     run: list[int],
     position: int,
-    limit: int,
+    limit_suffix: tuple[int, int | None],
     gazetteer: Gazetteer,
 ) -> tuple[int, int, str] | None:
-    """(last run position, span end, lookup name) of the longest name starting here.
+    """(last run position, span end, lookup name) of the longest name starting here, of at
+    most ``limit`` words; ``suffix`` is ``_generic_suffix`` of the run's last word.
 
     A run never goes on after a possessive ("Baku's"), so no name tried here holds one
     before its last word.
@@ -488,15 +529,14 @@ def _longest_match(
     first = tokens[run[position]]
     if not first.capital:
         return None
+    limit, suffix = limit_suffix
     start, final = first.start, len(run) - 1
     for last in range(min(final, position + limit - 1), position - 1, -1):
         token = tokens[run[last]]
         if not token.capital:
             continue  # a name never ends on a connector
-        if last == final:
-            suffix = _generic_suffix(text, tokens, run[last])
-            if suffix is not None and text[start:suffix] in gazetteer:
-                return last, suffix, text[start:suffix]
+        if last == final and suffix is not None and text[start:suffix] in gazetteer:
+            return last, suffix, text[start:suffix]
         name = text[start : token.end]
         if name in gazetteer and (
             _plausible_name(name)
@@ -560,6 +600,9 @@ class _Here:
     weights: Weights
     surnames: frozenset[str]
     local_names: Callable[[], frozenset[str]]
+    # Read by nearly every rule (fields: a property would be a call each time).
+    single: bool = field(init=False)  # a one-word match
+    first: _Token = field(init=False)  # the match's first token
     # Worked out once per match, the first time a rule asks (several rules ask).
     _words: list[str] | None = field(default=None, init=False)
     _after: list[_Token] | None = field(default=None, init=False)
@@ -575,13 +618,9 @@ class _Here:
             self._words = [tokens[run[k]].word for k in range(self.position, self.last + 1)]
         return self._words
 
-    @property
-    def first(self) -> _Token:
-        return self.tokens[self.run[self.position]]
-
-    @property
-    def single(self) -> bool:
-        return self.position == self.last
+    def __post_init__(self) -> None:
+        self.single = self.position == self.last
+        self.first = self.tokens[self.run[self.position]]
 
     @property
     def after(self) -> list[_Token]:
@@ -613,8 +652,10 @@ class _Here:
 # -- recognition rules: each returns why the match is NOT a place here, or None -----------
 def rule_short_caps_not_country(here: _Here) -> str | None:
     """Short all-caps forms (US, UK, EU, UAE) only for countries and unions."""
-    word = here.words[0].replace(".", "")
-    if here.single and word.isupper() and len(word) <= 3:
+    if not here.single:
+        return None
+    word = here.first.word.replace(".", "")
+    if word.isupper() and len(word) <= 3:
         if not any(c.entry.kind in ("country", "region") for c in here.candidates()):
             return "short capitals that name no country"
     return None
@@ -628,9 +669,10 @@ def rule_direction_or_function_word(here: _Here) -> str | None:
         return "direction or function word"
     if here.single and key in GENERIC_SUFFIXES:
         return "a generic word ('region', 'province') alone"
-    if all(normalize(word) in TITLES for word in here.words):
-        return "a title"
-    return None
+    for word in here.words:  # a title when every word is one (no generator per match)
+        if normalize(word) not in TITLES:
+            return None
+    return "a title"
 
 
 def rule_after_title(here: _Here) -> str | None:
@@ -643,6 +685,8 @@ def rule_after_title(here: _Here) -> str | None:
 
 def rule_inside_longer_name(here: _Here) -> str | None:
     """A capitalised name before it in the same run makes it part of that name."""
+    if here.boundary == here.position:
+        return None  # no word before it qualifies it
     tokens, run = here.tokens, here.run
     before = [tokens[run[k]] for k in range(here.boundary, here.position)]
     names_before = [
@@ -756,7 +800,7 @@ def rule_first_name_and_surname(here: _Here) -> str | None:
     following = after[0]
     if normalize(following.word) in TITLES or not _name_cased(following.word):
         return None
-    if not is_first_name(here.words[0]) or _is_area(here.gazetteer, following.word):
+    if not is_first_name(here.first.word) or _is_area(here.gazetteer, following.word):
         return None
     if is_first_name(following.word) and len(after) > 1 and _name_cased(after[1].word):
         return f"two first names before a surname ('{following.word} {after[1].word}')"
@@ -805,7 +849,7 @@ def _names_institution(after: list[_Token]) -> bool:
 
 def rule_lone_first_name(here: _Here) -> str | None:
     """ "Patrick said…": a first name alone is a person unless a locative cue says otherwise."""
-    if here.single and not here.strong() and is_first_name(here.words[0]):
+    if here.single and is_first_name(here.first.word) and not here.strong():
         if not here.locative() and not _place_context(here):
             return "a first name without a locative cue"
     return None
@@ -813,7 +857,7 @@ def rule_lone_first_name(here: _Here) -> str | None:
 
 def rule_common_word(here: _Here) -> str | None:
     """ "Reading the report": a common word needs a big place or a locative cue."""
-    if not (here.single and here.common(here.words[0])):
+    if not (here.single and here.common(here.first.word)):
         return None
     if here.strong():
         return None
@@ -839,7 +883,7 @@ def rule_alternate_word(here: _Here) -> str | None:
             return None
         if entry.feature_code == "ADM1" or entry.population >= weights.known_alternate_population:
             return None
-    word = here.words[0]
+    word = here.first.word
     letters = word.replace(".", "")
     if zipf(word) >= weights.alternate_word_zipf:
         return "an English word that is only an alternate name of a small place"
@@ -891,8 +935,14 @@ def rule_surname(here: _Here) -> str | None:
 
 def rule_speaker(here: _Here) -> str | None:
     """ "Webb said": a small place does not speak; capitals and countries may ("Moscow says")."""
-    if not here.single or here.strong():
+    if not here.single:
         return None
+    reason = _speaker_cue(here)  # rarer than a well-known name, and cheaper to find
+    return None if reason is None or here.strong() else reason
+
+
+def _speaker_cue(here: _Here) -> str | None:
+    """Why a one-word match that is not well known would be a speaker here, if it would."""
     token = here.tokens[here.run[here.last]]
     index = here.run[here.last]
     following = here.tokens[index + 1] if index + 1 < len(here.tokens) else None
@@ -913,7 +963,7 @@ def rule_speaker(here: _Here) -> str | None:
 def rule_lone_surname(here: _Here) -> str | None:
     """ "Taylor said", "according to Chisholm": a common surname alone, naming a small
     place, with no locative cue, is more often the person."""
-    if not here.single or here.strong() or not is_surname(here.words[0]):
+    if not here.single or not is_surname(here.first.word) or here.strong():
         return None
     if here.locative() or normalize(here.name) in here.local_names() or _place_context(here):
         return None
@@ -965,12 +1015,34 @@ RULES: tuple[Callable[[_Here], str | None], ...] = (
 )
 
 
-def _verdict(here: _Here) -> tuple[bool, list[str]]:
-    """(is a place, reasons): the first rule that rejects, or the cues that accepted it."""
-    for rule in RULES:
+# Rules that only judge one-word matches, or only longer ones: each begins by testing
+# ``here.single`` and returns None otherwise, so leaving it out there changes no answer.
+_ONE_WORD_ONLY = frozenset({
+    rule_short_caps_not_country, rule_first_name_and_surname, rule_modifier_of_longer_name,
+    rule_lone_first_name, rule_common_word, rule_alternate_word, rule_surname,
+    rule_lone_surname, rule_speaker,
+})  # fmt: skip
+_LONGER_ONLY = frozenset({rule_building_after_the})
+_RULES_BY_LENGTH = {  # here.single → the rules that may reject, in RULES' order
+    True: tuple(rule for rule in RULES if rule not in _LONGER_ONLY),
+    False: tuple(rule for rule in RULES if rule not in _ONE_WORD_ONLY),
+}
+
+
+def _rejection(here: _Here) -> tuple[str, str] | None:
+    """(rule, reason) of the first rule that rejects the match, None if none does."""
+    for rule in _RULES_BY_LENGTH[here.single]:
         reason = rule(here)
         if reason is not None:
-            return False, [f"{rule.__name__}: {reason}"]
+            return rule.__name__, reason
+    return None
+
+
+def _verdict(here: _Here) -> tuple[bool, list[str]]:
+    """(is a place, reasons): the first rule that rejects, or the cues that accepted it."""
+    rejection = _rejection(here)
+    if rejection is not None:
+        return False, [f"{rejection[0]}: {rejection[1]}"]
     reasons = ["gazetteer: longest name in the capitalised run"]
     if here.strong():
         reasons.append("well known (country, state, big city or curated feature)")
@@ -1127,6 +1199,15 @@ def _after_pan(tokens: list[_Token], index: int) -> bool:
     if index == 0 or tokens[index].gap not in ("-", "‑", "–", " "):
         return False
     return tokens[index - 1].word.casefold() == "pan"
+
+
+@lru_cache(maxsize=1 << 16)
+def _may_begin_demonym(word: str) -> bool:
+    """False only when no demonym can begin with ``word`` in an ASCII run: its key is no
+    demonym and no first part of one (``_demonym_span`` tries no other key there). A
+    cheap test for the 63,000 run positions of 1,000 articles, most of them no demonym."""
+    key = normalize(word)
+    return key in demonym_countries() or key in _demonym_heads()
 
 
 @lru_cache(maxsize=1)
