@@ -3,6 +3,7 @@ way: name keys, word tokens, and entries however many a lookup asks for."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import lexicon
-from geo.gazetteer import Gazetteer, _fold, normalize, write_index_file
+from geo.gazetteer import Gazetteer, _fold, normalize, remove_stale_temp_files, write_index_file
 from geo.model import Entry
+from geo.packed_entries import ENTRY_COLUMNS
 
 # Letters and marks the fast paths must tell apart from plain ASCII: folded dashes,
 # apostrophes and periods, white space other than one space (tab, no-break, the ASCII
@@ -82,3 +84,59 @@ def test_an_open_gazetteer_keeps_answering_while_its_index_is_rebuilt(tmp_path: 
     assert [c.entry.id for c in opened.lookup("Springfield")] == ["x:1"]
     assert opened.get("x:2") is None and "New Town" not in opened
     assert [c.entry.id for c in Gazetteer(index).lookup("New Town")] == ["x:2"]
+
+
+# -- packed entries ------------------------------------------------------------------------
+_ODD_ENTRIES = [
+    Entry("x:1", "Tab\there, new\nline", -0.0, 179.99999999999997, "city", "", "", 0, ""),
+    Entry("x:2", "Ærøskøbing ‘quoted’ 北京", 1e-300, -1.5, "admin", "DK", "21", 2**62, "ADM2"),
+    Entry("x:3", "", 0.1 + 0.2, 90.0, "water", "", "", 7, "SEA"),
+]
+
+
+def _from_sqlite(gazetteer: Gazetteer, rowids: list[int]) -> dict[int, Entry]:
+    rows = gazetteer._db.execute(
+        f"{ENTRY_COLUMNS} WHERE rowid IN ({','.join('?' * len(rowids))})", rowids
+    )
+    return {rowid: Entry(*fields) for rowid, *fields in rows}
+
+
+def test_packed_entries_read_back_exactly(tmp_path: Path) -> None:
+    index = tmp_path / "gazetteer-test.sqlite"
+    write_index_file(index, [(entry, ["Odd"]) for entry in _ODD_ENTRIES])
+    assert len(list(tmp_path.glob("gazetteer-test.entries-*.bin"))) == 1
+    gazetteer = Gazetteer(index)
+    assert gazetteer._packed is not None
+    found = [c.entry for c in gazetteer.lookup("Odd")]
+    assert found == _ODD_ENTRIES
+    # what SQLite gives, bit for bit (it stores -0.0 as 0, so the packed file says 0.0 too)
+    assert [repr(entry) for entry in found] == [
+        repr(e) for e in _from_sqlite(gazetteer, [1, 2, 3]).values()
+    ]
+    assert gazetteer.get("x:3") == _ODD_ENTRIES[2]
+
+
+def test_entries_that_cannot_be_packed_are_read_from_sqlite(tmp_path: Path) -> None:
+    index = tmp_path / "gazetteer-test.sqlite"
+    odd = Entry("x:9", "Unit\x1fseparator", 1.0, 2.0, "city")
+    write_index_file(index, [(odd, []), (_ODD_ENTRIES[0], [])])
+    assert not list(tmp_path.glob("*.bin")) and not list(tmp_path.glob("*.tmp"))
+    gazetteer = Gazetteer(index)
+    assert gazetteer._packed is None
+    assert [c.entry for c in gazetteer.lookup("Unit\x1fseparator")] == [odd]
+
+
+def test_real_gazetteer_packed_entries_equal_sqlite(gazetteer: Gazetteer) -> None:
+    (count,) = gazetteer._db.execute("SELECT count(*) FROM entries").fetchone()
+    draw = random.Random(6)
+    rowids = sorted({1, count, *(draw.randrange(1, count + 1) for _ in range(3000))})
+    assert gazetteer.path is not None
+    packed = Gazetteer(gazetteer.path)  # a fresh one: nothing read yet
+    assert packed._packed is not None
+    assert packed._entries_of(rowids) == _from_sqlite(packed, rowids)
+
+
+def test_a_stale_packed_entries_temp_file_is_removed(tmp_path: Path) -> None:
+    stale = tmp_path / "gazetteer-0123456789abcdef.999999999.entries.tmp"
+    stale.write_bytes(b"")
+    assert remove_stale_temp_files(tmp_path) == [stale]
