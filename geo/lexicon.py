@@ -185,7 +185,15 @@ def _tokens(word: str) -> list[str]:
     Names and words of Latin letters, spaces, hyphens, periods and apostrophes (nearly all
     the recogniser asks about) are split here by the same Unicode word-break rules; for
     anything else (digits, other scripts, combining marks) wordfreq's tokeniser is loaded.
+    A word of ASCII letters alone (most of what is asked) is one token, its lower case.
     """
+    if word.isalpha() and word.isascii():
+        return [word.lower()]
+    return _split_tokens(word)
+
+
+def _split_tokens(word: str) -> list[str]:
+    """``_tokens`` the long way, for every word (the one-word shortcut must equal it)."""
     text = unicodedata.normalize("NFC", word).casefold()
     if not all(
         (ch.isalpha() and ch < "\u0250") or ch in _SEPARATORS or ch in _JOINERS for ch in text

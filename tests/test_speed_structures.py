@@ -94,13 +94,15 @@ def test_index_file_keeps_its_trie_beside_it_and_replaces_it_on_rebuild(tmp_path
     index = tmp_path / "gazetteer-test.sqlite"
     write_index_file(index, _records("Alpha", "Beta"))
     first = sorted(tmp_path.iterdir())
-    assert [p.name for p in first] == [
-        p.name for p in sorted([index, *tmp_path.glob("gazetteer-test.names-*.marisa")])
-    ]
-    assert len(first) == 2
+    beside = [*tmp_path.glob("gazetteer-test.names-*.marisa"),
+              *tmp_path.glob("gazetteer-test.entries-*.bin")]  # fmt: skip
+    assert [p.name for p in first] == [p.name for p in sorted([index, *beside])]
+    assert len(first) == 3
     write_index_file(index, _records("Alpha", "Gamma"))
     tries = list(tmp_path.glob("*.marisa"))
     assert len(tries) == 1 and tries[0] not in first  # the old trie went with the old index
+    packed = list(tmp_path.glob("*.bin"))
+    assert len(packed) == 1 and packed[0] not in first  # and its packed entries
     gazetteer = Gazetteer(index)
     assert "Gamma" in gazetteer and "Beta" not in gazetteer
     assert [c.entry.id for c in gazetteer.lookup("Alpha")] == ["x:0"]
