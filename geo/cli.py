@@ -249,7 +249,6 @@ def _build_story(args: argparse.Namespace, importing: threading.Thread) -> int:
     from geo.frames import places_frame
     from geo.gazetteer import Gazetteer
     from geo.layers import LayerError, build_story_layers
-    from geo.metadata import article_meta
     from geo.page import Story, render_page
 
     articles, passages, errors = parsed.articles, parsed.passages, parsed.errors
@@ -262,12 +261,11 @@ def _build_story(args: argparse.Namespace, importing: threading.Thread) -> int:
         story = build_story_layers(args.layers, gazetteer, passages)
     except LayerError as error:
         raise CommandError(str(error)) from error
-    metadata = {a.id: parsed.metadata.get(a.id) or article_meta(a) for a in articles}
     corridors, conflicts = story["corridors"], story["conflicts"]
     layers = {"places": places, "corridors": corridors, "conflicts": conflicts}
     geojson = _layer_collections(layers, args.layers)
     shown = Story(
-        places, corridors, conflicts, articles, passages, metadata,
+        places, corridors, conflicts, articles, passages, parsed.metadata,
         dates=parsed.dates, geojson=geojson,
     )  # fmt: skip
     html = render_page(shown, tiles=args.tiles, title=args.title)

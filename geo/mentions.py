@@ -392,7 +392,7 @@ def _recognise_run(
         if word in PARTY_CODES and _party_prefix(tokens, run, position):
             position += 1  # "D-W. Va.": the party letter starts no name
             continue
-        match = _longest_match(text, tokens, run, position, (limit, suffix), gazetteer)
+        match = _longest_match(text, tokens, run, position, limit, suffix, gazetteer)
         demonym = None
         if not ascii_run or _may_begin_demonym(word):
             demonym = _demonym_here(context, tokens, run, position, match)
@@ -517,7 +517,8 @@ def _longest_match(
     tokens: list[_Token],
     run: list[int],
     position: int,
-    limit_suffix: tuple[int, int | None],
+    limit: int,
+    suffix: int | None,
     gazetteer: Gazetteer,
 ) -> tuple[int, int, str] | None:
     """(last run position, span end, lookup name) of the longest name starting here, of at
@@ -529,7 +530,6 @@ def _longest_match(
     first = tokens[run[position]]
     if not first.capital:
         return None
-    limit, suffix = limit_suffix
     start, final = first.start, len(run) - 1
     for last in range(min(final, position + limit - 1), position - 1, -1):
         token = tokens[run[last]]

@@ -156,10 +156,8 @@ def geoparse_paths(
         passages, mentions = geoparse_article(
             article, gazetteer=gazetteer, demonyms=demonyms, weights=weights or DEFAULT
         )
-        if story_facts:
-            outcomes.append(ArticleResult(article, passages, mentions, *_facts(article, passages)))
-        else:
-            outcomes.append(ArticleResult(article, passages, mentions))
+        facts = _facts(article, passages) if story_facts else (None, None)
+        outcomes.append(ArticleResult(article, passages, mentions, *facts))
     return outcomes
 
 
@@ -184,7 +182,8 @@ def chunk_size_for(count: int, workers: int, largest: int = CHUNK_SIZE) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """What is asked of every file, the same in-process, in a pool worker or on a cluster."""
+    """What is asked of every file, the same in-process or in a pool worker (a Dask cluster
+    is asked only for ``demonyms``: a build reads the story facts itself when they are missing)."""
 
     demonyms: bool = COUNT_DEMONYMS
     weights: Weights | None = None
