@@ -1,7 +1,8 @@
 """Scale-out benchmarks: all cores of one machine, a Dask cluster, and flat memory.
 
     python benchmarks/scale.py ../shared/corpora/GWN.xml ../shared/corpora/lgl.xml \
-        [--local 1000] [--dask 10000] [--memory 1000 50000] [--json results.json]
+        [--local 1000] [--dask 10000] [--memory 1000 50000] [--build 2000 [--rounds 3]] \
+        [--json results.json]
 
 (a) ``--local N``: ``storymap geoparse DIR --jsonl --jobs J`` on N article files, J = 1 and
     2, the whole process timed from launch (start-up included); peak memory of the process
@@ -13,6 +14,10 @@
     connecting, registering the gazetteer plugin and committing the store).
 (c) ``--memory A B``: peak RSS of ``storymap geoparse --jsonl --jobs 1`` on A and on B
     small documents (each corpus text cut to its first ``--small-chars`` characters).
+(d) ``--build N``: ``storymap build`` on N article files with the repository's story
+    definitions (``layers/*/*.yaml``: corridors and conflicts), all cores (the default
+    ``--jobs``), the whole process timed from launch, ``--rounds`` times; the size of the
+    page and of ``places.geojson``, and whether every round wrote the same bytes.
 
 Article texts come from the gold corpora (``geo.evaluate.read_corpus``), repeated to reach
 N, written as files into a temporary folder. Run by hand, never from the tests; results
@@ -22,8 +27,10 @@ go to docs/scale.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +42,7 @@ import psutil
 
 STORYMAP = [sys.executable, "-m", "geo"]
 SAMPLE_SECONDS = 0.05
+STORY_DEFINITIONS = Path(__file__).resolve().parent.parent / "layers"
 
 
 def write_articles(corpora: list[Path], count: int, folder: Path, max_chars: int | None) -> int:
@@ -158,6 +166,31 @@ def bench_memory(corpora: list[Path], counts: list[int], work: Path, chars: int)
     return runs
 
 
+def bench_build(corpora: list[Path], count: int, work: Path, rounds: int) -> dict[str, object]:
+    folder = work / f"build-{count}"
+    size = write_articles(corpora, count, folder, None)
+    layers, site = work / "build-layers", work / "build-site"
+    for definition in STORY_DEFINITIONS.glob("*/*.yaml"):
+        target = layers / definition.parent.name / definition.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(definition, target)
+    command = [*STORYMAP, "build", "--seeds", str(folder), "--layers", str(layers)]
+    runs, digests = [], set()
+    for _ in range(rounds):
+        runs.append(run_measured([*command, "--site", str(site)]))
+        outputs = [site / "index.html", *sorted(layers.glob("*.geojson"))]
+        digests.add(hashlib.sha256(b"".join(p.read_bytes() for p in outputs)).hexdigest())
+    return {
+        "documents": count,
+        "megabytes": round(size / 1e6, 2),
+        "wall_s": [run["wall_s"] for run in runs],
+        "peak_pss_tree_mb": max(run["peak_pss_tree_mb"] for run in runs),
+        "page_bytes": (site / "index.html").stat().st_size,
+        "places_geojson_bytes": (layers / "places.geojson").stat().st_size,
+        "identical_outputs": len(digests) == 1,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpora", nargs="+", type=Path)
@@ -165,6 +198,8 @@ def main() -> int:
     parser.add_argument("--dask", type=int, default=None, metavar="N")
     parser.add_argument("--memory", type=int, nargs=2, default=None, metavar=("A", "B"))
     parser.add_argument("--small-chars", type=int, default=600)
+    parser.add_argument("--build", type=int, default=None, metavar="N")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of --build")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args()
 
@@ -183,6 +218,9 @@ def main() -> int:
         if args.memory:
             results["memory"] = bench_memory(args.corpora, args.memory, work, args.small_chars)
             print(json.dumps({"memory": results["memory"]}), flush=True)
+        if args.build:
+            results["build"] = bench_build(args.corpora, args.build, work, args.rounds)
+            print(json.dumps({"build": results["build"]}), flush=True)
     results["load_avg_at_end"] = os.getloadavg()
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
