@@ -77,6 +77,7 @@ def build_story_layers(
         definitions.append((path, definition))
 
     index = PassageIndex(passages)
+    named = passages_naming([n for _, d in definitions for n in (d.name, *d.aliases)], passages)
     rows: dict[str, list[dict[str, Any]]] = {"corridors": [], "conflicts": []}
     for path, definition in definitions:
         if isinstance(definition, CorridorDefinition):
@@ -85,7 +86,7 @@ def build_story_layers(
         else:
             row = conflict_row(path, definition)
             rows["conflicts"].append(row)
-        quotes = find_mentions([definition.name, *definition.aliases], passages)
+        quotes = find_mentions([definition.name, *definition.aliases], named)
         row["mentions"] = [quote.as_dict() for quote in quotes]
         row["mention_count"] = len(quotes)
     return {
@@ -260,10 +261,38 @@ def circle(lat: float, lon: float, area_km2: float, vertices: int = 64) -> Polyg
 
 
 # -- linking to passages ----------------------------------------------------------------
+_SEPARATOR = r"[\s\-–—‑]+"
+_NOT_WORD_BEFORE, _NOT_WORD_AFTER = r"(?<![\w-])", r"(?![\w-])"
+
+
+def _alias_body(name: str) -> str:
+    words = re.split(_SEPARATOR, name.strip())
+    return _SEPARATOR.join(re.escape(word) for word in words if word)
+
+
 def _alias_pattern(name: str) -> re.Pattern[str]:
-    words = re.split(r"[\s\-–—‑]+", name.strip())
-    body = r"[\s\-–—‑]+".join(re.escape(word) for word in words if word)
-    return re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"{_NOT_WORD_BEFORE}{_alias_body(name)}{_NOT_WORD_AFTER}", re.IGNORECASE)
+
+
+def _any_name_pattern(names: Sequence[str]) -> re.Pattern[str]:
+    """Whether any of ``names`` occurs, as one pattern with the word-boundary tests outside
+    the alternation: a regex engine tries an alternation of lookbehinds at every position
+    of the text, which made this search several times slower (2.3 against 0.5 s over the
+    33,000 passages of 2,000 news articles)."""
+    bodies = "|".join(_alias_body(name) for name in names)
+    return re.compile(rf"{_NOT_WORD_BEFORE}(?:{bodies}){_NOT_WORD_AFTER}", re.IGNORECASE)
+
+
+def passages_naming(names: Sequence[str], passages: Sequence[Passage]) -> list[Passage]:
+    """The passages where any of ``names`` occurs (as ``find_mentions`` matches them).
+
+    A build has many story definitions and most passages name none: one pass over all
+    passages for all definitions' names leaves each definition only these to read.
+    """
+    if not names:
+        return []
+    anywhere = _any_name_pattern(sorted(set(names)))
+    return [passage for passage in passages if anywhere.search(passage.text)]
 
 
 def find_mentions(names: Sequence[str], passages: Sequence[Passage]) -> list[Quote]:
@@ -273,12 +302,8 @@ def find_mentions(names: Sequence[str], passages: Sequence[Passage]) -> list[Quo
     """
     ordered = sorted(set(names), key=lambda n: (-len(n), n))
     patterns = [_alias_pattern(n) for n in ordered]
-    # One pass over a passage tells whether any name occurs: most passages name none.
-    anywhere = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
     found: list[Quote] = []
-    for passage in passages:
-        if not anywhere.search(passage.text):
-            continue
+    for passage in passages_naming(ordered, passages):
         taken: list[tuple[int, int]] = []
         for pattern in patterns:
             for match in pattern.finditer(passage.text):
@@ -305,4 +330,5 @@ __all__ = [
     "build_story_layers",
     "circle",
     "find_mentions",
+    "passages_naming",
 ]

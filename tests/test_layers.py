@@ -9,12 +9,14 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, shape
 
 from geo.frames import write_geojson
 from geo.gazetteer import Gazetteer
-from geo.layers import LayerError, build_story_layers
-from geo.model import Article
+from geo.layers import LayerError, build_story_layers, find_mentions, passages_naming
+from geo.model import Article, Passage
 from geo.passages import split_passages
 
 from .helpers import REPO, story_definitions
@@ -227,3 +229,54 @@ def test_counts_stay_whole_numbers_in_a_table_of_all_layers(tmp_path: Path) -> N
     places = [row for row in rows if row["layer"] == "places"]
     assert places and all(row["name_count"].isdigit() for row in places)
     assert all(row["name_count"] == "" for row in rows if row["layer"] != "places")
+
+
+# -- linking definitions to passages: the one-pass prefilter finds what a full scan finds --
+_NAMES = ["Zangezur Corridor", "Zangezur", "North–South corridor", "INSTC", "Kursk Oblast"]
+_FRAGMENTS = [
+    "Zangezur", "zangezur", "ZANGEZUR", "Corridor", "corridor", "North", "South", "INSTC",
+    "instc", "Kursk", "Oblast", "oblast", " ", "-", "–", "—", "\n", "  ", ", ", "x", "the",
+    "Zangezurs", "-Kursk", "ı", "ſ", "(", ")", "é",
+]  # fmt: skip
+
+
+def _full_scan(names: list[str], passages: list[Passage]) -> list[tuple[str, int, int, str]]:
+    """Every pattern over every passage, nothing skipped (what ``find_mentions`` must equal)."""
+    from geo.layers import _alias_pattern
+
+    found = []
+    for passage in passages:
+        taken: list[tuple[int, int]] = []
+        for name in sorted(set(names), key=lambda n: (-len(n), n)):
+            for match in _alias_pattern(name).finditer(passage.text):
+                start, end = match.span()
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    found.append((passage.article, passage.start + start, match.group(), name))
+    return sorted((a, s, s + len(t), t) for a, s, t, _ in found)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_FRAGMENTS), max_size=12).map("".join), max_size=6),
+    st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4),
+)
+def test_definitions_find_what_a_full_scan_finds(texts: list[str], names: list[str]) -> None:
+    passages = [Passage(f"a{i % 2}", i, 100 * i, 100 * i + len(t), t) for i, t in enumerate(texts)]
+    quotes = find_mentions(names, passages)
+    assert [(q.article, q.start, q.end, q.text) for q in quotes] == _full_scan(names, passages)
+    # The build's one pass for all definitions keeps every passage any definition needs.
+    named = passages_naming([*names, "Beslan"], passages)
+    assert find_mentions(names, named) == quotes
+
+
+def test_one_pass_keeps_only_passages_that_name_a_definition() -> None:
+    passages = [
+        Passage("a", 0, 0, 26, "Trucks crossed Zangezur-ly"),  # no word boundary: no match
+        Passage("a", 1, 30, 52, "The ZANGEZUR  corridor"),
+        Passage("a", 2, 60, 80, "Nothing to see here."),
+        Passage("a", 3, 90, 110, "Aid reached Beslan."),
+    ]
+    named = passages_naming(["Zangezur Corridor", "Beslan"], passages)
+    assert [p.index for p in named] == [1, 3]
+    assert passages_naming([], passages) == []
