@@ -5,6 +5,8 @@ reasons are made only for ``--explain``). Exact float equality: the output must 
 from __future__ import annotations
 
 import math
+import re
+import sys
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -63,3 +65,35 @@ def test_document_scores_are_the_sums_of_the_explained_evidence(gazetteer: Gazet
             value = places._document_value(candidate, prior, votes, DEFAULT)
             assert value == sum(part for part, _ in parts)
             assert parts[0] == places.evidence_prior(candidate, DEFAULT)
+
+
+def test_only_ascii_letters_match_the_cue_letters_and_s_is_isspace() -> None:
+    """What ``places._kind_cue``'s pre-test rests on, over every code point: under
+    ``re.IGNORECASE`` no other character matches o, f, t, h or e (as the Kelvin sign
+    matches k), and ``\\s`` is ``str.isspace``."""
+    letters = re.compile(r"[ofthe]", re.IGNORECASE)
+    space = re.compile(r"\s")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert char.isascii() or not letters.fullmatch(char), hex(code)
+        assert bool(space.fullmatch(char)) == char.isspace(), hex(code)
+    assert re.fullmatch(r"k", "\u212a", re.IGNORECASE)  # the check can see such a letter
+
+
+_CUE_WORDS = st.sampled_from(
+    ["state", "STATE", "City", "of", "Of", "oF", "OF", "the", "THE", "tHe", "off", "he",
+     "lithe", "prof", "x", "Georgia", "kingdom", "ſtate", "\u212aingdom", "É"]
+)  # fmt: skip
+_GAPS = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "\u2003", " \n", "", ",", "-"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(_CUE_WORDS, _GAPS), max_size=12), st.integers(0, 80))
+@example([("state", " "), ("of", " "), ("the", " ")], 0)
+@example([("City", "\n"), ("OF", "\u2003"), ("THE", " \n")], 0)
+def test_the_kind_cue_pre_test_never_skips_a_cue(words: list[tuple[str, str]], at: int) -> None:
+    text = "".join(word + gap for word, gap in words) + "Victoria"
+    start = min(at, len(text)) if at else len(text) - len("Victoria")
+    slow = places._KIND_CUE.search(text, max(0, start - 40), start)
+    fast = places._kind_cue(text, start)
+    assert (fast and (fast.span(), fast.group(1))) == (slow and (slow.span(), slow.group(1)))
