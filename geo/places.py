@@ -239,11 +239,27 @@ def _resolve_name(reading: _Reading, key: str, found: list[Candidate]) -> dict[i
         }
     name = _Name(found, len(group), base, default, _spread(default), parts)
     picks = {}
+    shared: dict[str, _Pick | None] = {}  # span name → pick, for mentions without evidence
     for index in group:
-        pick = _resolve_mention(reading, index, name)
+        if reading.trace is not None or reading.local.get(index):
+            pick = _resolve_mention(reading, index, name)
+        elif (spelled := reading.spans[index].name) in shared:
+            pick = _pick_copy(shared[spelled])
+        else:
+            pick = shared[spelled] = _resolve_mention(reading, index, name)
         if pick is not None:
             picks[index] = pick
     return picks
+
+
+def _pick_copy(pick: _Pick | None) -> _Pick | None:
+    """A name's mentions without local evidence share its default ranking, and their
+    calibration reads of the span only its name, so one spelled alike gets the same pick
+    (with its own alternatives' dicts: each mention owns them, as when worked out again)."""
+    if pick is None:
+        return None
+    best, probability, alternatives = pick
+    return best, probability, [dict(alternative) for alternative in alternatives]
 
 
 def _stray_alternate(candidate: Candidate) -> bool:
@@ -259,10 +275,15 @@ def _sole_candidate_picks(reading: _Reading, group: list[int], only: Candidate) 
     1,000 news articles). ``_resolve_mention`` gives the same picks the long way."""
     picks: dict[int, _Pick] = {}
     ranked = [(0.0, only)]  # the score is never read with one candidate
+    # The calibration reads of a mention only whether it has local evidence and its name.
+    probabilities: dict[tuple[bool, str], float] = {}
     for index in group:
-        local = bool(reading.local.get(index))
-        features = calibration_features(ranked, reading.spans[index], len(group), local)
-        probability = calibrated_probability(features, reading.weights, reading.coefficients)
+        local, span = bool(reading.local.get(index)), reading.spans[index]
+        probability = probabilities.get((local, span.name))
+        if probability is None:
+            features = calibration_features(ranked, span, len(group), local)
+            probability = calibrated_probability(features, reading.weights, reading.coefficients)
+            probabilities[(local, span.name)] = probability
         picks[index] = (only, probability, [])
     return picks
 

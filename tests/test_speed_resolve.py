@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from geo import places
 from geo.gazetteer import Gazetteer
 from geo.mentions import recognise
-from geo.model import Entry
+from geo.model import Entry, Span
 from geo.weights import DEFAULT
 
 _LAT = st.floats(min_value=-90, max_value=90, allow_nan=False)
@@ -97,3 +97,34 @@ def test_the_kind_cue_pre_test_never_skips_a_cue(words: list[tuple[str, str]], a
     slow = places._KIND_CUE.search(text, max(0, start - 40), start)
     fast = places._kind_cue(text, start)
     assert (fast and (fast.span(), fast.group(1))) == (slow and (slow.span(), slow.group(1)))
+
+
+_NAMES = st.sampled_from(
+    ["Georgia", "GEORGIA", "Paris", "PARIS", "Texas", "Reading", "Nice", "Victoria",
+     "Springfield", "Illinois", "Atlanta", "Armenia", "St. Louis", "St Louis", "Zürich",
+     "Zurich", "Washington", "Cambridge", "Mobile"]
+)  # fmt: skip
+_BETWEEN = st.sampled_from([", ", " in ", ". ", " and the state of ", " (", " - ", "\n", " met "])
+
+
+def _article(parts: list[tuple[str, str]]) -> tuple[str, list[Span]]:
+    text, spans = "", []
+    for name, between in parts:
+        spans.append(Span(len(text), len(text) + len(name), name, name))
+        text += name + between
+    return text, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_NAMES, _BETWEEN), min_size=1, max_size=16))
+@example([("Paris", " met "), ("Paris", ", "), ("Texas", ". "), ("PARIS", " "), ("Paris", "\n")])
+def test_mentions_spelled_alike_share_a_pick_as_the_long_way_gives_it(
+    gazetteer: Gazetteer, parts: list[tuple[str, str]]
+) -> None:
+    """Without a trace, a name's mentions without local evidence spelled alike are worked
+    out once; with one (``--explain``) every mention is worked out on its own."""
+    text, spans = _article(parts)
+    short = places.resolve(spans, gazetteer, article="a", text=text)
+    assert short == places.resolve(spans, gazetteer, article="a", text=text, trace=[])
+    dicts = [id(alternative) for mention in short for alternative in mention.alternatives]
+    assert len(dicts) == len(set(dicts)), "each mention owns its alternatives"
