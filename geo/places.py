@@ -198,6 +198,7 @@ class _Name:
     found: list[Candidate]
     mentions: int  # how many times the article names it
     base: dict[str, float]  # entry id → prior plus document evidence
+    local: dict[int, list[float]]  # span index → ``_local_values`` (mentions with evidence)
     default: list[tuple[float, Candidate]]  # ranked with the name's shared local evidence
     default_spread: float  # ``_spread(default)``, the same for every mention that uses it
     parts: dict[str, list[tuple[float, str]]] | None  # entry id → evidence, for --explain
@@ -226,18 +227,20 @@ def _resolve_name(reading: _Reading, key: str, found: list[Candidate]) -> dict[i
     skip = frozenset({key, *reading.qualifiers.get(key, ())})
     votes = _votes(skip, reading.focus)
     priors = reading.priors[key]
-    base = {
-        c.entry.id: _document_value(c, p, votes, weights)
-        for c, p in zip(found, priors, strict=True)
+    base = _document_values(found, priors, votes, weights)
+    local = {  # each mention with its own evidence: every candidate's local score
+        i: _local_values(found, evidence, weights)
+        for i in group
+        if (evidence := reading.local.get(i))
     }
-    default = _rank(found, _default_scores(reading, group, found, base))
+    default = _rank(found, _default_scores(reading, group, found, base, local))
     parts = None
     if reading.trace is not None:
         parts = {
             c.entry.id: _document_parts(c, p, votes, weights)
             for c, p in zip(found, priors, strict=True)
         }
-    name = _Name(found, len(group), base, default, _spread(default), parts)
+    name = _Name(found, len(group), base, local, default, _spread(default), parts)
     picks = {}
     shared: dict[str, _Pick | None] = {}  # span name → pick, for mentions without evidence
     for index in group:
@@ -289,23 +292,28 @@ def _sole_candidate_picks(reading: _Reading, group: list[int], only: Candidate) 
 
 
 def _default_scores(
-    reading: _Reading, group: list[int], found: list[Candidate], base: dict[str, float]
+    reading: _Reading,
+    group: list[int],
+    found: list[Candidate],
+    base: dict[str, float],
+    local: dict[int, list[float]],
 ) -> dict[str, float]:
     """Document score plus the name's local evidence, in proportion to the mentions that
-    carry it (one "Paris, Texas" among four "Paris" moves the default a quarter)."""
-    local, weights = reading.local, reading.weights
-    carrying = [i for i in group if local.get(i)]
+    carry it (one "Paris, Texas" among four "Paris" moves the default a quarter); ``local``
+    holds the local scores of the mentions that carry it, in the group's order."""
+    weights = reading.weights
+    carrying = list(local)
     share = weights.local_share * len(carrying) / len(group)
     if not carrying:  # the same floats as the mean of no local scores, without the loop
         none = share * _mean(())
         return {k: base[k] + none for k in base}
     default_local = {
-        c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in carrying)
-        for c in found
+        c.entry.id: share * _mean(local[i][position] for i in carrying)
+        for position, c in enumerate(found)
     }
     dateline = [i for i in carrying if i in reading.datelines]
-    for candidate in found if dateline else ():
-        score = weights.dateline_share * _local_score(candidate, local[dateline[0]], weights)[0]
+    for position, candidate in enumerate(found) if dateline else ():
+        score = weights.dateline_share * local[dateline[0]][position]
         default_local[candidate.entry.id] = max(default_local[candidate.entry.id], score)
     return {k: base[k] + default_local[k] for k in base}
 
@@ -315,8 +323,8 @@ def _resolve_mention(reading: _Reading, index: int, name: _Name) -> _Pick | None
     stray alternate name of a village)."""
     weights, evidence = reading.weights, reading.local.get(index)
     if evidence:
-        scores = {c.entry.id: name.base[c.entry.id] + _local_score(c, evidence, weights)[0]
-                  for c in name.found}  # fmt: skip
+        scores = {c.entry.id: name.base[c.entry.id] + value
+                  for c, value in zip(name.found, name.local[index], strict=True)}  # fmt: skip
         ranked = _rank(name.found, scores)
         spread = _spread(ranked)
     else:
@@ -653,18 +661,65 @@ def _document_parts(
     ]
 
 
-def _document_value(candidate: Candidate, prior: float, votes: _Votes, weights: Weights) -> float:
-    """The sum of ``_document_parts``' values without making their reasons: the same
-    values summed in the same order, so the same float."""
-    entry = candidate.entry
-    country, admin = _country_share(entry, votes), _admin_share(entry, votes)
-    nearby = _nearness(entry, votes, weights.nearby_scale_km) if votes.points else None
-    return sum((
-        prior,
-        0.0 if country is None else weights.country_focus * country,
-        0.0 if admin is None else weights.admin_focus * admin,
-        0.0 if nearby is None else weights.nearby * nearby,
-    ))  # fmt: skip
+def _document_values(
+    found: list[Candidate], priors: list[float], votes: _Votes, weights: Weights
+) -> dict[str, float]:
+    """Each candidate's sum of ``_document_parts``' values, by entry id, without making
+    their reasons: the same values summed in the same order, so the same floats. One loop
+    with the votes and weights read once, as a name can have hundreds of candidates
+    (``_country_share`` and ``_admin_share`` written out)."""
+    countries, countries_total = votes.countries, votes.countries_total
+    admins, admins_total = votes.admins, votes.admins_total
+    country_focus, admin_focus = weights.country_focus, weights.admin_focus
+    nearby, scale_km = weights.nearby, weights.nearby_scale_km
+    values = {}
+    for candidate, prior in zip(found, priors, strict=True):
+        entry = candidate.entry
+        code, admin1 = entry.country_code, entry.admin1
+        country = (
+            0.0
+            if not code or entry.kind == "country"
+            else country_focus * (countries.get(code, 0) / countries_total)
+        )
+        admin = (
+            0.0
+            if not admin1 or not admins_total
+            else admin_focus * (admins.get((code, admin1), 0.0) / admins_total)
+        )
+        near = nearby * _nearness(entry, votes, scale_km) if votes.points else 0.0
+        values[entry.id] = sum((prior, country, admin, near))
+    return values
+
+
+def _local_values(found: list[Candidate], local: _Local, weights: Weights) -> list[float]:
+    """``_local_score(c, local, weights)[0]`` of each candidate, without the reasons and with
+    the evidence read once (a name can have hundreds of candidates): the same three values
+    summed in the same order, so the same floats. Only whether a container or content
+    fits counts here, not which one (the reason names the first)."""
+    containers, kind = local.containers, local.kind
+    contents = [other.entry for inner in local.contents for other in inner]
+    values = []
+    for candidate in found:
+        entry = candidate.entry
+        code, admin1 = entry.country_code, entry.admin1
+        inside = 0.0  # evidence_container
+        for country, admin in containers:
+            if code == country and (not admin or admin1 == admin):
+                inside = weights.container
+                break
+        holds = 0.0  # evidence_contained
+        if entry.kind in _CONTAINER_KINDS:
+            for other in contents:
+                if (
+                    other.country_code == code
+                    and other is not entry
+                    and (entry.kind != "admin" or other.admin1 == admin1)
+                ):
+                    holds = weights.contained
+                    break
+        cue = weights.kind_cue if kind and entry.kind == kind else 0.0  # evidence_kind_cue
+        values.append(sum((inside, holds, cue)))
+    return values
 
 
 def _local_score(

@@ -8,14 +8,15 @@ import math
 import re
 import sys
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo import places
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Candidate, Gazetteer
 from geo.mentions import recognise
 from geo.model import Entry, Span
-from geo.weights import DEFAULT
+from geo.weights import DEFAULT, Weights
 
 _LAT = st.floats(min_value=-90, max_value=90, allow_nan=False)
 _LON = st.floats(min_value=-180, max_value=180, allow_nan=False)
@@ -51,20 +52,34 @@ _TEXT = (
 )
 
 
-def test_document_scores_are_the_sums_of_the_explained_evidence(gazetteer: Gazetteer) -> None:
+@pytest.mark.parametrize(
+    "weights",
+    [
+        DEFAULT,
+        Weights(country_focus=0.3, admin_focus=0.7, nearby=0.9, prior_city_log_population=0.1),
+    ],
+)
+def test_document_scores_are_the_sums_of_the_explained_evidence(
+    gazetteer: Gazetteer, weights: Weights
+) -> None:
     spans = recognise(_TEXT, gazetteer)
     by_key, candidates = places._candidates_by_name(spans, gazetteer)
     first = {key: max(found, key=places._prior) for key, found in candidates.items()}
     focus = places._anchors(first, candidates, by_key)
-    assert focus.points and sum(len(found) for found in candidates.values()) > 20
+    assert focus.points and focus.admins and sum(map(len, candidates.values())) > 20
+    everything = frozenset(candidates)  # no votes at all: no shares, no points
     for key, found in candidates.items():
-        votes = places._votes(frozenset({key}), focus)
-        for candidate in found:
-            prior = places._prior(candidate)
-            parts = places._document_parts(candidate, prior, votes, DEFAULT)
-            value = places._document_value(candidate, prior, votes, DEFAULT)
-            assert value == sum(part for part, _ in parts)
-            assert parts[0] == places.evidence_prior(candidate, DEFAULT)
+        for skip in (frozenset({key}), everything):
+            _check_document_values(found, places._votes(skip, focus), weights)
+
+
+def _check_document_values(found: list[Candidate], votes: places._Votes, weights: Weights) -> None:
+    priors = [places._prior(candidate, weights) for candidate in found]
+    values = places._document_values(found, priors, votes, weights)
+    for candidate, prior in zip(found, priors, strict=True):
+        parts = places._document_parts(candidate, prior, votes, weights)
+        assert values[candidate.entry.id] == sum(part for part, _ in parts)
+        assert parts[0] == places.evidence_prior(candidate, weights)
 
 
 def test_only_ascii_letters_match_the_cue_letters_and_s_is_isspace() -> None:
@@ -128,3 +143,34 @@ def test_mentions_spelled_alike_share_a_pick_as_the_long_way_gives_it(
     assert short == places.resolve(spans, gazetteer, article="a", text=text, trace=[])
     dicts = [id(alternative) for mention in short for alternative in mention.alternatives]
     assert len(dicts) == len(set(dicts)), "each mention owns its alternatives"
+
+
+_ENTRIES = [
+    Entry(f"t:{i}", f"E{i}", 0.0, 0.0, kind, code, admin1)
+    for i, (kind, code, admin1) in enumerate(
+        [("country", "US", ""), ("admin", "US", "GA"), ("admin", "US", "TX"),
+         ("city", "US", "GA"), ("city", "US", ""), ("region", "GE", ""), ("city", "GE", "01"),
+         ("admin", "GE", "01"), ("water", "", ""), ("country", "GE", ""), ("city", "FR", "11")]
+    )
+]  # fmt: skip
+_CANDIDATE = st.builds(Candidate, st.sampled_from(_ENTRIES), st.booleans())
+_PLACE = st.tuples(st.sampled_from(["US", "GE", "FR", ""]), st.sampled_from(["", "GA", "01"]))
+_LOCAL = st.builds(
+    places._Local,
+    st.sets(_PLACE, max_size=3),
+    st.lists(st.lists(_CANDIDATE, max_size=3), max_size=2),
+    st.sampled_from(["", "city", "admin", "country", "region"]),
+)
+_ODD_WEIGHTS = Weights(container=0.7, contained=-0.3, kind_cue=1e-17)  # sums that round
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(_CANDIDATE, min_size=1, max_size=8), _LOCAL, st.sampled_from([DEFAULT, _ODD_WEIGHTS])
+)
+def test_local_values_are_the_explained_local_scores(
+    found: list[Candidate], local: places._Local, weights: Weights
+) -> None:
+    assert places._local_values(found, local, weights) == [
+        places._local_score(candidate, local, weights)[0] for candidate in found
+    ]
