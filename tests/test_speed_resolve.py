@@ -24,8 +24,17 @@ _WEIGHT = st.floats(min_value=0.1, max_value=5, allow_nan=False)
 
 
 def _votes(points: list[tuple[float, float, float]]) -> places._Votes:
-    kept = [(places._point(lat, lon), weight) for lat, lon, weight in points]
-    return places._Votes({}, 1.0, {}, 0.0, kept, sum(weight for _, weight in kept))
+    kept = [(*places._point(lat, lon), weight) for lat, lon, weight in points]
+    return places._Votes({}, 1.0, {}, 0.0, kept, sum(weight for *_, weight in kept))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=False) | st.floats(-360, 360))
+@example(5e-324)  # the smallest subnormal
+@example(-0.0)
+def test_radians_is_the_product_the_nearness_sum_writes_out(degrees: float) -> None:
+    assert math.copysign(1.0, math.radians(degrees)) == math.copysign(1.0, degrees * places._RADIAN)
+    assert math.radians(degrees) == degrees * places._RADIAN
 
 
 @settings(max_examples=800, deadline=None)
