@@ -413,19 +413,30 @@ def _anchors(
     """The document's focus from the first, prior-only reading of its names."""
     focus = _Focus()
     for key, best in first.items():
-        entry = best.entry
+        entry, found = best.entry, candidates[key]
         count = len(by_key[key])
-        ambiguous = len({c.entry.country_code for c in candidates[key]}) > 1
+        # Candidates in more than one country: read until the first that differs (a name
+        # can have hundreds of candidates, and an ambiguous one soon shows it).
+        code = found[0].entry.country_code
+        ambiguous = any(c.entry.country_code != code for c in found)
         weight = (0.5 if ambiguous else 1.0) * (1.0 + math.log(count))
         if entry.country_code:
             focus.countries[(key, entry.country_code)] += weight
-        # A state named outright, or a town every candidate of which lies in one state.
-        admins = {(c.entry.country_code, c.entry.admin1) for c in candidates[key]}
-        if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
+        # A state named outright, or a town every candidate of which lies in one state
+        # (one country and one admin-1 code among the candidates).
+        if entry.admin1 and (
+            entry.feature_code == "ADM1" or (not ambiguous and _one_admin1(found))
+        ):
             focus.admins[(key, entry.country_code, entry.admin1)] += weight
         if not ambiguous and entry.kind != "continent":
             focus.points.append((key, _point(entry.lat, entry.lon), weight))
     return focus
+
+
+def _one_admin1(found: list[Candidate]) -> bool:
+    """Do all the candidates share one admin-1 code (read until one differs)?"""
+    admin1 = found[0].entry.admin1
+    return all(c.entry.admin1 == admin1 for c in found)
 
 
 def _qualified_pairs(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
@@ -493,13 +504,16 @@ def _local_evidence(
 
 
 def _kind_cue(text: str, start: int) -> re.Match[str] | None:
-    """``_KIND_CUE`` in the 40 characters before ``start``. The cue ends in "of" or "the"
-    and white space, so only windows that do are searched (one span in 150): under
-    ``re.IGNORECASE`` only the ASCII letters match those letters, and ``\\s`` is
-    ``str.isspace`` (both checked over every code point in the tests)."""
+    """``_KIND_CUE`` in the 40 characters before ``start``. The cue ends in "of", white
+    space and perhaps "the" and white space, so only windows that do are searched (one
+    span in ten: "of" often comes before a place name): under ``re.IGNORECASE`` only the
+    ASCII letters match those letters, and ``\\s`` is ``str.isspace`` (both checked over
+    every code point in the tests)."""
     window = max(0, start - 40)
     last = text[window:start].rstrip()
-    if last[-2:].lower() != "of" and last[-3:].lower() != "the":
+    if last[-3:].lower() == "the":
+        last = last[:-3].rstrip()
+    if last[-2:].lower() != "of":
         return None
     return _KIND_CUE.search(text, window, start)
 

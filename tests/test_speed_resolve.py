@@ -159,7 +159,8 @@ _ENTRIES = [
     for i, (kind, code, admin1) in enumerate(
         [("country", "US", ""), ("admin", "US", "GA"), ("admin", "US", "TX"),
          ("city", "US", "GA"), ("city", "US", ""), ("region", "GE", ""), ("city", "GE", "01"),
-         ("admin", "GE", "01"), ("water", "", ""), ("country", "GE", ""), ("city", "FR", "11")]
+         ("admin", "GE", "01"), ("water", "", ""), ("country", "GE", ""), ("city", "FR", "11"),
+         ("city", "FR", "01")]
     )
 ]  # fmt: skip
 _CANDIDATE = st.builds(Candidate, st.sampled_from(_ENTRIES), st.booleans())
@@ -183,3 +184,47 @@ def test_local_values_are_the_explained_local_scores(
     assert places._local_values(found, local, weights) == [
         places._local_score(candidate, local, weights)[0] for candidate in found
     ]
+
+
+def _anchors_long_way(
+    first: dict[str, Candidate], candidates: dict[str, list[Candidate]], counts: dict[str, int]
+) -> places._Focus:
+    """``places._anchors`` as it read before: the candidates' sets of countries and of
+    (country, admin-1) pairs."""
+    focus = places._Focus()
+    for key, best in first.items():
+        entry = best.entry
+        ambiguous = len({c.entry.country_code for c in candidates[key]}) > 1
+        weight = (0.5 if ambiguous else 1.0) * (1.0 + math.log(counts[key]))
+        if entry.country_code:
+            focus.countries[(key, entry.country_code)] += weight
+        admins = {(c.entry.country_code, c.entry.admin1) for c in candidates[key]}
+        if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
+            focus.admins[(key, entry.country_code, entry.admin1)] += weight
+        if not ambiguous and entry.kind != "continent":
+            focus.points.append((key, places._point(entry.lat, entry.lon), weight))
+    return focus
+
+
+_ADM1 = Entry("t:adm1", "A", 1.0, 2.0, "admin", "US", "GA", feature_code="ADM1")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(_CANDIDATE | st.just(Candidate(_ADM1, True)), min_size=1, max_size=6),
+                  st.integers(0, 5), st.integers(1, 4)),
+        max_size=5,
+    )
+)  # fmt: skip
+@example([([Candidate(_ENTRIES[-1], True), Candidate(_ENTRIES[6], True)], 0, 1)])  # 01 twice
+def test_anchors_read_until_a_candidate_differs(
+    names: list[tuple[list[Candidate], int, int]],
+) -> None:
+    candidates = {f"n{i}": found for i, (found, _, _) in enumerate(names)}
+    first = {f"n{i}": found[pick % len(found)] for i, (found, pick, _) in enumerate(names)}
+    counts = {f"n{i}": count for i, (_, _, count) in enumerate(names)}
+    by_key = {key: list(range(count)) for key, count in counts.items()}
+    assert places._anchors(first, candidates, by_key) == _anchors_long_way(
+        first, candidates, counts
+    )
