@@ -142,7 +142,8 @@ def resolve(
     name's mentions carry it.
     """
     by_key, candidates = _candidates_by_name(spans, gazetteer)
-    kinds = _kind_priors(weights)  # each candidate's prior once, for both passes
+    tables = _DEFAULT_TABLES if weights is DEFAULT else _weight_tables(weights)
+    kinds, coefficients = tables  # each candidate's prior once, for both passes
     priors = {
         key: [_prior_of(c, kinds, weights) for c in found] for key, found in candidates.items()
     }
@@ -159,13 +160,18 @@ def resolve(
         datelines=datelines,
         priors=priors,
         weights=weights,
-        coefficients=calibration_coefficients(weights),
+        coefficients=coefficients,
         trace=trace,
     )
     picks: dict[int, _Pick] = {}
     for key, found in candidates.items():
         picks.update(_resolve_name(reading, key, found))
     return [_mention(article, span, *picks[i]) for i, span in enumerate(spans) if i in picks]
+
+
+def _weight_tables(weights: Weights) -> tuple[dict[str, float], dict[str, float]]:
+    """The kind priors and calibration coefficients ``resolve`` reads from ``weights``."""
+    return _kind_priors(weights), calibration_coefficients(weights)
 
 
 def _first_best(values: list[float]) -> int:
@@ -863,3 +869,8 @@ def _explain(
         "local_evidence": bool(local),
         "candidates": candidates,
     }
+
+
+# The default weights' tables, made once (``resolve`` runs per document; a frozen
+# ``Weights`` cannot change them, and nothing writes to them).
+_DEFAULT_TABLES = _weight_tables(DEFAULT)

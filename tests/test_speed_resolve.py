@@ -228,3 +228,12 @@ def test_anchors_read_until_a_candidate_differs(
     assert places._anchors(first, candidates, by_key) == _anchors_long_way(
         first, candidates, counts
     )
+
+
+def test_the_default_weights_tables_are_made_once_and_only_for_them(gazetteer: Gazetteer) -> None:
+    assert places._DEFAULT_TABLES == places._weight_tables(Weights())
+    spans = recognise(_TEXT, gazetteer)
+    default = places.resolve(spans, gazetteer, text=_TEXT)
+    assert places.resolve(spans, gazetteer, text=_TEXT, weights=Weights()) == default
+    for other in (Weights(calibration_mentions=2.0), Weights(prior_country=0.1)):
+        assert places.resolve(spans, gazetteer, text=_TEXT, weights=other) != default
