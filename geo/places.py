@@ -169,9 +169,10 @@ def resolve(
     return [_mention(article, span, *picks[i]) for i, span in enumerate(spans) if i in picks]
 
 
-def _weight_tables(weights: Weights) -> tuple[dict[str, float], dict[str, float]]:
-    """The kind priors and calibration coefficients ``resolve`` reads from ``weights``."""
-    return _kind_priors(weights), calibration_coefficients(weights)
+def _weight_tables(weights: Weights) -> tuple[dict[str, float], tuple[float, ...]]:
+    """The kind priors and calibration coefficients (in ``CALIBRATION_FEATURES`` order)
+    ``resolve`` reads from ``weights``."""
+    return _kind_priors(weights), tuple(calibration_coefficients(weights).values())
 
 
 def _first_best(values: list[float]) -> int:
@@ -197,7 +198,7 @@ class _Reading:
     datelines: frozenset[int]  # span indexes of the article's dateline
     priors: dict[str, list[float]]  # name key → the prior of each of its candidates
     weights: Weights
-    coefficients: dict[str, float]  # calibration_coefficients(weights)
+    coefficients: tuple[float, ...]  # calibration_coefficients(weights), their values
     trace: list[dict[str, object]] | None
 
 
@@ -294,8 +295,8 @@ def _sole_candidate_picks(reading: _Reading, group: list[int], only: Candidate) 
         local, span = bool(reading.local.get(index)), reading.spans[index]
         probability = probabilities.get((local, span.name))
         if probability is None:
-            features = calibration_features(ranked, span, len(group), local)
-            probability = calibrated_probability(features, reading.weights, reading.coefficients)
+            values = _feature_values(ranked, span, len(group), local)
+            probability = _probability(reading.coefficients, values, reading.weights)
             probabilities[(local, span.name)] = probability
         picks[index] = (only, probability, [])
     return picks
@@ -344,13 +345,13 @@ def _resolve_mention(reading: _Reading, index: int, name: _Name) -> _Pick | None
         if best_score < weights.min_alternate_score:
             return None  # a stray alternate name of a village: not worth a map pin
     span, mentions = reading.spans[index], name.mentions
-    features = calibration_features(ranked, span, mentions, bool(evidence))
-    probability = calibrated_probability(features, weights, reading.coefficients)
+    values = _feature_values(ranked, span, mentions, bool(evidence))
+    probability = _probability(reading.coefficients, values, weights)
     alternatives = _alternatives(ranked, probability, spread)
     if reading.trace is not None:
         assert name.parts is not None, "parts are kept when there is a trace"
         record = _explain(span, ranked, name.parts, evidence, probability, weights)
-        record["features"] = features
+        record["features"] = dict(zip(CALIBRATION_FEATURES, values, strict=True))
         reading.trace.append(record)
     return best, probability, alternatives
 
@@ -771,21 +772,30 @@ def calibration_features(
     ranked: list[tuple[float, Candidate]], span: Span, mentions: int, local: bool
 ) -> dict[str, float]:
     """What predicts that a mention is a real place placed right (see docs/evaluation.md)."""
+    values = _feature_values(ranked, span, mentions, local)
+    return dict(zip(CALIBRATION_FEATURES, values, strict=True))
+
+
+def _feature_values(
+    ranked: list[tuple[float, Candidate]], span: Span, mentions: int, local: bool
+) -> tuple[float, ...]:
+    """``calibration_features``' values in ``CALIBRATION_FEATURES`` order: the resolver
+    reads them for every mention it works out, without a dict (or names) of them."""
     best_score, best = ranked[0]
     margin = best_score - ranked[1][0] if len(ranked) > 1 else 2.0
     entry = best.entry
-    return {
-        "margin": min(margin, 2.0),
-        "log_margin": math.log1p(max(margin, 0.0)),
-        "country": float(entry.kind in ("country", "continent")),
-        "admin": float(entry.kind in ("admin", "region", "water", "landform")),
-        "population": math.log10(entry.population + 10) / 7.0,
-        "alternate": float(not best.primary),
-        "common_word": float(" " not in span.name and is_common_word(span.name.split()[0])),
-        "local_evidence": float(local),
-        "single_candidate": float(len(ranked) == 1),
-        "mentions": math.log1p(mentions),
-    }
+    return (
+        min(margin, 2.0),  # margin
+        math.log1p(max(margin, 0.0)),  # log_margin
+        float(entry.kind in ("country", "continent")),  # country
+        float(entry.kind in ("admin", "region", "water", "landform")),  # admin
+        math.log10(entry.population + 10) / 7.0,  # population
+        float(not best.primary),  # alternate
+        float(" " not in span.name and is_common_word(span.name.split()[0])),  # common_word
+        float(local),  # local_evidence
+        float(len(ranked) == 1),  # single_candidate
+        math.log1p(mentions),  # mentions
+    )
 
 
 def calibrated_probability(
@@ -794,10 +804,13 @@ def calibrated_probability(
     """``coefficients`` is ``calibration_coefficients(weights)``, when made once beforehand."""
     if coefficients is None:
         coefficients = calibration_coefficients(weights)
-    # Each coefficient times its feature, summed in the features' order.
-    logit = weights.calibration_intercept + sum(
-        map(mul, map(coefficients.__getitem__, features), features.values())
-    )
+    return _probability(map(coefficients.__getitem__, features), features.values(), weights)
+
+
+def _probability(coefficients: Iterable[float], values: Iterable[float], weights: Weights) -> float:
+    """The logistic map of the features' ``values``: each coefficient times its feature,
+    summed in the features' order."""
+    logit = weights.calibration_intercept + sum(map(mul, coefficients, values))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 

@@ -237,3 +237,26 @@ def test_the_default_weights_tables_are_made_once_and_only_for_them(gazetteer: G
     assert places.resolve(spans, gazetteer, text=_TEXT, weights=Weights()) == default
     for other in (Weights(calibration_mentions=2.0), Weights(prior_country=0.1)):
         assert places.resolve(spans, gazetteer, text=_TEXT, weights=other) != default
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(-5, 5), _CANDIDATE), min_size=1, max_size=4),
+    st.sampled_from(["Reading", "New York", "Georgia", "Nice"]),
+    st.integers(1, 9),
+    st.booleans(),
+)
+def test_the_resolvers_calibration_reads_the_features_in_their_order(
+    ranked: list[tuple[float, Candidate]], name: str, mentions: int, local: bool
+) -> None:
+    """The resolver's probability (feature values and coefficients as tuples) is the one
+    ``calibrated_probability`` gives from the named features."""
+    span = Span(0, len(name), name, name)
+    features = places.calibration_features(ranked, span, mentions, local)
+    assert tuple(features) == places.CALIBRATION_FEATURES
+    for weights in (DEFAULT, Weights(calibration_margin=-1.0, calibration_mentions=0.3)):
+        _, coefficients = places._weight_tables(weights)
+        values = places._feature_values(ranked, span, mentions, local)
+        assert places._probability(coefficients, values, weights) == (
+            places.calibrated_probability(features, weights)
+        )
