@@ -396,7 +396,8 @@ class _Focus:
 
     countries: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     admins: dict[tuple[str, str, str], float] = field(default_factory=lambda: defaultdict(float))
-    points: list[tuple[str, _Point, float]] = field(default_factory=list)  # key, point, weight
+    # key, (latitude in radians, its cosine, longitude, weight): ``_Votes.points``' tuples
+    points: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,4}$")
@@ -439,7 +440,7 @@ def _anchors(
         ):
             focus.admins[(key, entry.country_code, entry.admin1)] += weight
         if not ambiguous and entry.kind != "continent":
-            focus.points.append((key, _point(entry.lat, entry.lon), weight))
+            focus.points.append((key, (*_point(entry.lat, entry.lon), weight)))
     return focus
 
 
@@ -578,7 +579,7 @@ def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
         if other not in skip:
             admins_total += weight
             admins[(country, admin1)] = admins.get((country, admin1), 0.0) + weight
-    points = [(*point, w) for key, point, w in focus.points if key not in skip]
+    points = [point for key, point in focus.points if key not in skip]
     return _Votes(
         countries, countries_total or 1.0, admins, admins_total,
         points, sum(point[3] for point in points),

@@ -202,7 +202,7 @@ def _anchors_long_way(
         if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
             focus.admins[(key, entry.country_code, entry.admin1)] += weight
         if not ambiguous and entry.kind != "continent":
-            focus.points.append((key, places._point(entry.lat, entry.lon), weight))
+            focus.points.append((key, (*places._point(entry.lat, entry.lon), weight)))
     return focus
 
 
