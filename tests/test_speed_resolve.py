@@ -73,8 +73,9 @@ def test_document_scores_are_the_sums_of_the_explained_evidence(
 ) -> None:
     spans = recognise(_TEXT, gazetteer)
     by_key, candidates = places._candidates_by_name(spans, gazetteer)
-    first = {key: max(found, key=places._prior) for key, found in candidates.items()}
-    focus = places._anchors(first, candidates, by_key)
+    kinds, _ = places._weight_tables(DEFAULT)
+    profiles = {key: places._profile(found, kinds, DEFAULT) for key, found in candidates.items()}
+    focus = places._anchors(profiles, by_key)
     assert focus.points and focus.admins and sum(map(len, candidates.values())) > 20
     everything = frozenset(candidates)  # no votes at all: no shares, no points
     for key, found in candidates.items():
@@ -213,21 +214,21 @@ _ADM1 = Entry("t:adm1", "A", 1.0, 2.0, "admin", "US", "GA", feature_code="ADM1")
 @given(
     st.lists(
         st.tuples(st.lists(_CANDIDATE | st.just(Candidate(_ADM1, True)), min_size=1, max_size=6),
-                  st.integers(0, 5), st.integers(1, 4)),
+                  st.integers(1, 4)),
         max_size=5,
     )
 )  # fmt: skip
-@example([([Candidate(_ENTRIES[-1], True), Candidate(_ENTRIES[6], True)], 0, 1)])  # 01 twice
-def test_anchors_read_until_a_candidate_differs(
-    names: list[tuple[list[Candidate], int, int]],
-) -> None:
-    candidates = {f"n{i}": found for i, (found, _, _) in enumerate(names)}
-    first = {f"n{i}": found[pick % len(found)] for i, (found, pick, _) in enumerate(names)}
-    counts = {f"n{i}": count for i, (_, _, count) in enumerate(names)}
+@example([([Candidate(_ENTRIES[-1], True), Candidate(_ENTRIES[6], True)], 1)])  # 01 twice
+def test_anchors_read_until_a_candidate_differs(names: list[tuple[list[Candidate], int]]) -> None:
+    """The anchors from names' profiles (candidates read until one differs) are the
+    anchors from the candidates' sets."""
+    candidates = {f"n{i}": found for i, (found, _) in enumerate(names)}
+    counts = {f"n{i}": count for i, (_, count) in enumerate(names)}
     by_key = {key: list(range(count)) for key, count in counts.items()}
-    assert places._anchors(first, candidates, by_key) == _anchors_long_way(
-        first, candidates, counts
-    )
+    kinds, _ = places._weight_tables(DEFAULT)
+    profiles = {key: places._profile(found, kinds, DEFAULT) for key, found in candidates.items()}
+    first = {key: max(found, key=places._prior) for key, found in candidates.items()}
+    assert places._anchors(profiles, by_key) == _anchors_long_way(first, candidates, counts)
 
 
 def test_the_default_weights_tables_are_made_once_and_only_for_them(gazetteer: Gazetteer) -> None:
@@ -260,3 +261,43 @@ def test_the_resolvers_calibration_reads_the_features_in_their_order(
         assert places._probability(coefficients, values, weights) == (
             places.calibrated_probability(features, weights)
         )
+
+
+def _two_springfields(first: str, second: str, population: int = 900_000) -> Gazetteer:
+    """A gazetteer whose "Springfield" is two cities in two countries: the first of
+    ``population``, the second a village."""
+    return Gazetteer.from_records([
+        (Entry(f"t:{first}", "Springfield", 10.0, 10.0, "city", first, population=population), []),
+        (Entry(f"t:{second}", "Springfield", 50.0, 50.0, "city", second, population=200), []),
+    ])  # fmt: skip
+
+
+def test_a_kept_profile_serves_only_the_same_candidates() -> None:
+    """Another gazetteer's candidates for the same name are other objects: their profile is
+    made again, so resolving there gives what a fresh process gives."""
+    span = [Span(0, 11, "Springfield", "Springfield")]
+    text = "Springfield is quiet."
+    first, second = _two_springfields("US", "GB"), _two_springfields("DE", "FR", population=20)
+    places._PROFILES.clear()
+    fresh = places.resolve(span, second, text=text)
+    assert fresh[0].country_code == "FR"  # the first by prior differs from the first's
+    places._PROFILES.clear()
+    places.resolve(span, first, text=text)  # keeps the profile of the first's candidates
+    assert places.resolve(span, second, text=text) == fresh
+    found = second.lookup("Springfield")
+    kinds, _ = places._weight_tables(DEFAULT)
+    kept = places._profile_of("springfield", found, kinds, DEFAULT)
+    assert places._profile_of("springfield", list(found), kinds, DEFAULT) is kept
+    assert kept == places._profile(found, kinds, DEFAULT)
+    other = Weights(prior_city_log_population=0.2)  # other weights: never kept
+    assert places._profile_of("springfield", found, kinds, other) is not kept
+
+
+def test_kept_profiles_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(places, "_PROFILES_KEPT", 2)
+    places._PROFILES.clear()
+    kinds, _ = places._weight_tables(DEFAULT)
+    found = _two_springfields("US", "GB").lookup("Springfield")
+    for key in ("a", "b", "c"):
+        places._profile_of(key, found, kinds, DEFAULT)
+    assert list(places._PROFILES) == ["c"]
