@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import mul
+from operator import is_, mul
 
 from geo.gazetteer import Candidate, Gazetteer, normalize
 from geo.lexicon import KIND_CUES, is_common_word
@@ -101,6 +101,7 @@ def _point(lat: float, lon: float) -> _Point:
 
 
 _DIAMETER_KM = 2 * EARTH_MEAN_RADIUS_KM
+_RADIAN = math.pi / 180.0  # ``math.radians(x)`` is ``x * _RADIAN`` (CPython's ``degToRad``)
 
 
 def _haversine_km(one: _Point, other: _Point) -> float:
@@ -141,23 +142,22 @@ def resolve(
     name's mentions carry it.
     """
     by_key, candidates = _candidates_by_name(spans, gazetteer)
-    kinds = _kind_priors(weights)  # each candidate's prior once, for both passes
-    priors = {
-        key: [_prior_of(c, kinds, weights) for c in found] for key, found in candidates.items()
-    }
+    tables = _DEFAULT_TABLES if weights is DEFAULT else _weight_tables(weights)
+    kinds, coefficients = tables
     # Pass 1: priors only, to learn which countries and points the document is about.
-    first = {key: found[_first_best(priors[key])] for key, found in candidates.items()}
+    profiles = {key: _profile_of(key, found, kinds, weights) for key, found in candidates.items()}
     datelines = frozenset(i for i, s in enumerate(spans) if text and _in_dateline(text, s))
+    pairs = _qualified_pairs(text, spans)
     reading = _Reading(
         spans=spans,
         by_key=by_key,
-        focus=_anchors(first, candidates, by_key),
-        local=_local_evidence(text, spans, candidates, datelines),
-        qualifiers=_qualifiers_only(text, spans, by_key),
+        focus=_anchors(profiles, by_key),
+        local=_local_evidence(text, spans, candidates, datelines, pairs),
+        qualifiers=_qualifiers_only(spans, by_key, pairs),
         datelines=datelines,
-        priors=priors,
+        priors={key: profile.priors for key, profile in profiles.items()},
         weights=weights,
-        coefficients=calibration_coefficients(weights),
+        coefficients=coefficients,
         trace=trace,
     )
     picks: dict[int, _Pick] = {}
@@ -166,15 +166,74 @@ def resolve(
     return [_mention(article, span, *picks[i]) for i, span in enumerate(spans) if i in picks]
 
 
+def _weight_tables(weights: Weights) -> tuple[dict[str, float], tuple[float, ...]]:
+    """The kind priors and calibration coefficients (in ``CALIBRATION_FEATURES`` order)
+    ``resolve`` reads from ``weights``."""
+    return _kind_priors(weights), tuple(calibration_coefficients(weights).values())
+
+
 def _first_best(values: list[float]) -> int:
     """The index of the largest value, the first of equals (as ``max`` picks)."""
     return max(range(len(values)), key=values.__getitem__)
 
 
+@dataclass(slots=True)
+class _Profile:
+    """What a name's candidates say before its article is read (nothing writes to it)."""
+
+    found: tuple[Candidate, ...]
+    priors: list[float]  # each candidate's prior (both passes read it)
+    first: int  # the index of the best by prior alone, the first of equals
+    ambiguous: bool  # candidates in more than one country
+    one_admin1: bool  # all in one country and one admin-1 area
+
+
+def _profile(found: Sequence[Candidate], kinds: dict[str, float], weights: Weights) -> _Profile:
+    priors = [_prior_of(c, kinds, weights) for c in found]
+    # In more than one country: read until the first that differs (a name can have
+    # hundreds of candidates, and an ambiguous one soon shows it).
+    code = found[0].entry.country_code
+    ambiguous = any(c.entry.country_code != code for c in found)
+    one_admin1 = not ambiguous and _one_admin1(found)
+    return _Profile(tuple(found), priors, _first_best(priors), ambiguous, one_admin1)
+
+
+def _one_admin1(found: Sequence[Candidate]) -> bool:
+    """Do all the candidates share one admin-1 code (read until one differs)?"""
+    admin1 = found[0].entry.admin1
+    return all(c.entry.admin1 == admin1 for c in found)
+
+
+_PROFILES: dict[str, _Profile] = {}  # name key → its last profile (the default weights)
+_PROFILES_KEPT = 65_536  # bounded: a long run's memory stays flat
+
+
+def _profile_of(
+    key: str, found: list[Candidate], kinds: dict[str, float], weights: Weights
+) -> _Profile:
+    """``_profile``, kept per name key for the default weights: names recur across news
+    articles (55 % of the names of 788 distinct articles came up in an earlier one). A
+    profile depends only on the candidates and the weights, and a kept one is used only
+    for the very same candidate objects (compared one by one; another gazetteer, or a
+    refilled lookup cache, hands out new ones)."""
+    if weights is not DEFAULT:
+        return _profile(found, kinds, weights)
+    kept = _PROFILES.get(key)
+    if kept is not None and len(kept.found) == len(found) and all(map(is_, kept.found, found)):
+        return kept
+    if len(_PROFILES) >= _PROFILES_KEPT:
+        _PROFILES.clear()
+    profile = _PROFILES[key] = _profile(found, kinds, weights)
+    return profile
+
+
 _Pick = tuple[Candidate, float, list[dict[str, object]]]  # best, probability, alternatives
 
 
-@dataclass(frozen=True, slots=True)
+# The resolver's own records (_Reading, _Name, _Votes) are not frozen: a frozen dataclass
+# sets each field through ``object.__setattr__`` (about 1 µs more per record, and one is
+# made per document and two per name); nothing writes to them once made.
+@dataclass(slots=True)
 class _Reading:
     """What the whole article says, shared by the resolution of each of its names."""
 
@@ -186,17 +245,18 @@ class _Reading:
     datelines: frozenset[int]  # span indexes of the article's dateline
     priors: dict[str, list[float]]  # name key → the prior of each of its candidates
     weights: Weights
-    coefficients: dict[str, float]  # calibration_coefficients(weights)
+    coefficients: tuple[float, ...]  # calibration_coefficients(weights), their values
     trace: list[dict[str, object]] | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see _Reading
 class _Name:
     """One name's candidates scored against the document, shared by all its mentions."""
 
     found: list[Candidate]
     mentions: int  # how many times the article names it
     base: dict[str, float]  # entry id → prior plus document evidence
+    local: dict[int, list[float]]  # span index → ``_local_values`` (mentions with evidence)
     default: list[tuple[float, Candidate]]  # ranked with the name's shared local evidence
     default_spread: float  # ``_spread(default)``, the same for every mention that uses it
     parts: dict[str, list[tuple[float, str]]] | None  # entry id → evidence, for --explain
@@ -225,24 +285,42 @@ def _resolve_name(reading: _Reading, key: str, found: list[Candidate]) -> dict[i
     skip = frozenset({key, *reading.qualifiers.get(key, ())})
     votes = _votes(skip, reading.focus)
     priors = reading.priors[key]
-    base = {
-        c.entry.id: _document_value(c, p, votes, weights)
-        for c, p in zip(found, priors, strict=True)
+    base = _document_values(found, priors, votes, weights)
+    local = {  # each mention with its own evidence: every candidate's local score
+        i: _local_values(found, evidence, weights)
+        for i in group
+        if (evidence := reading.local.get(i))
     }
-    default = _rank(found, _default_scores(reading, group, found, base))
+    default = _rank(found, _default_scores(reading, group, found, base, local))
     parts = None
     if reading.trace is not None:
         parts = {
             c.entry.id: _document_parts(c, p, votes, weights)
             for c, p in zip(found, priors, strict=True)
         }
-    name = _Name(found, len(group), base, default, _spread(default), parts)
+    name = _Name(found, len(group), base, local, default, _spread(default), parts)
     picks = {}
+    shared: dict[str, _Pick | None] = {}  # span name → pick, for mentions without evidence
     for index in group:
-        pick = _resolve_mention(reading, index, name)
+        if reading.trace is not None or reading.local.get(index):
+            pick = _resolve_mention(reading, index, name)
+        elif (spelled := reading.spans[index].name) in shared:
+            pick = _pick_copy(shared[spelled])
+        else:
+            pick = shared[spelled] = _resolve_mention(reading, index, name)
         if pick is not None:
             picks[index] = pick
     return picks
+
+
+def _pick_copy(pick: _Pick | None) -> _Pick | None:
+    """A name's mentions without local evidence share its default ranking, and their
+    calibration reads of the span only its name, so one spelled alike gets the same pick
+    (with its own alternatives' dicts: each mention owns them, as when worked out again)."""
+    if pick is None:
+        return None
+    best, probability, alternatives = pick
+    return best, probability, [dict(alternative) for alternative in alternatives]
 
 
 def _stray_alternate(candidate: Candidate) -> bool:
@@ -258,32 +336,42 @@ def _sole_candidate_picks(reading: _Reading, group: list[int], only: Candidate) 
     1,000 news articles). ``_resolve_mention`` gives the same picks the long way."""
     picks: dict[int, _Pick] = {}
     ranked = [(0.0, only)]  # the score is never read with one candidate
+    # The calibration reads of a mention only whether it has local evidence and its name.
+    probabilities: dict[tuple[bool, str], float] = {}
     for index in group:
-        local = bool(reading.local.get(index))
-        features = calibration_features(ranked, reading.spans[index], len(group), local)
-        probability = calibrated_probability(features, reading.weights, reading.coefficients)
+        local, span = bool(reading.local.get(index)), reading.spans[index]
+        probability = probabilities.get((local, span.name))
+        if probability is None:
+            values = _feature_values(ranked, span, len(group), local)
+            probability = _probability(reading.coefficients, values, reading.weights)
+            probabilities[(local, span.name)] = probability
         picks[index] = (only, probability, [])
     return picks
 
 
 def _default_scores(
-    reading: _Reading, group: list[int], found: list[Candidate], base: dict[str, float]
+    reading: _Reading,
+    group: list[int],
+    found: list[Candidate],
+    base: dict[str, float],
+    local: dict[int, list[float]],
 ) -> dict[str, float]:
     """Document score plus the name's local evidence, in proportion to the mentions that
-    carry it (one "Paris, Texas" among four "Paris" moves the default a quarter)."""
-    local, weights = reading.local, reading.weights
-    carrying = [i for i in group if local.get(i)]
+    carry it (one "Paris, Texas" among four "Paris" moves the default a quarter); ``local``
+    holds the local scores of the mentions that carry it, in the group's order."""
+    weights = reading.weights
+    carrying = list(local)
     share = weights.local_share * len(carrying) / len(group)
     if not carrying:  # the same floats as the mean of no local scores, without the loop
         none = share * _mean(())
         return {k: base[k] + none for k in base}
     default_local = {
-        c.entry.id: share * _mean(_local_score(c, local[i], weights)[0] for i in carrying)
-        for c in found
+        c.entry.id: share * _mean(local[i][position] for i in carrying)
+        for position, c in enumerate(found)
     }
     dateline = [i for i in carrying if i in reading.datelines]
-    for candidate in found if dateline else ():
-        score = weights.dateline_share * _local_score(candidate, local[dateline[0]], weights)[0]
+    for position, candidate in enumerate(found) if dateline else ():
+        score = weights.dateline_share * local[dateline[0]][position]
         default_local[candidate.entry.id] = max(default_local[candidate.entry.id], score)
     return {k: base[k] + default_local[k] for k in base}
 
@@ -293,8 +381,8 @@ def _resolve_mention(reading: _Reading, index: int, name: _Name) -> _Pick | None
     stray alternate name of a village)."""
     weights, evidence = reading.weights, reading.local.get(index)
     if evidence:
-        scores = {c.entry.id: name.base[c.entry.id] + _local_score(c, evidence, weights)[0]
-                  for c in name.found}  # fmt: skip
+        scores = {c.entry.id: name.base[c.entry.id] + value
+                  for c, value in zip(name.found, name.local[index], strict=True)}  # fmt: skip
         ranked = _rank(name.found, scores)
         spread = _spread(ranked)
     else:
@@ -304,13 +392,13 @@ def _resolve_mention(reading: _Reading, index: int, name: _Name) -> _Pick | None
         if best_score < weights.min_alternate_score:
             return None  # a stray alternate name of a village: not worth a map pin
     span, mentions = reading.spans[index], name.mentions
-    features = calibration_features(ranked, span, mentions, bool(evidence))
-    probability = calibrated_probability(features, weights, reading.coefficients)
+    values = _feature_values(ranked, span, mentions, bool(evidence))
+    probability = _probability(reading.coefficients, values, weights)
     alternatives = _alternatives(ranked, probability, spread)
     if reading.trace is not None:
         assert name.parts is not None, "parts are kept when there is a trace"
         record = _explain(span, ranked, name.parts, evidence, probability, weights)
-        record["features"] = features
+        record["features"] = dict(zip(CALIBRATION_FEATURES, values, strict=True))
         reading.trace.append(record)
     return best, probability, alternatives
 
@@ -355,7 +443,8 @@ class _Focus:
 
     countries: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     admins: dict[tuple[str, str, str], float] = field(default_factory=lambda: defaultdict(float))
-    points: list[tuple[str, _Point, float]] = field(default_factory=list)  # key, point, weight
+    # key, (latitude in radians, its cosine, longitude, weight): ``_Votes.points``' tuples
+    points: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,4}$")
@@ -374,41 +463,47 @@ def _fitting(found: list[Candidate], spans: list[Span]) -> list[Candidate]:
     return big or found
 
 
-def _anchors(
-    first: dict[str, Candidate],
-    candidates: dict[str, list[Candidate]],
-    by_key: dict[str, list[int]],
-) -> _Focus:
+def _anchors(profiles: dict[str, _Profile], by_key: dict[str, list[int]]) -> _Focus:
     """The document's focus from the first, prior-only reading of its names."""
     focus = _Focus()
-    for key, best in first.items():
-        entry = best.entry
+    for key, profile in profiles.items():
+        entry, ambiguous = profile.found[profile.first].entry, profile.ambiguous
         count = len(by_key[key])
-        ambiguous = len({c.entry.country_code for c in candidates[key]}) > 1
         weight = (0.5 if ambiguous else 1.0) * (1.0 + math.log(count))
         if entry.country_code:
             focus.countries[(key, entry.country_code)] += weight
         # A state named outright, or a town every candidate of which lies in one state.
-        admins = {(c.entry.country_code, c.entry.admin1) for c in candidates[key]}
-        if entry.admin1 and (entry.feature_code == "ADM1" or len(admins) == 1):
+        if entry.admin1 and (entry.feature_code == "ADM1" or profile.one_admin1):
             focus.admins[(key, entry.country_code, entry.admin1)] += weight
         if not ambiguous and entry.kind != "continent":
-            focus.points.append((key, _point(entry.lat, entry.lon), weight))
+            focus.points.append((key, (*_point(entry.lat, entry.lon), weight)))
     return focus
 
 
+def _qualified_pairs(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """Span indexes (X, Y) of "X, Y" / "X in Y" / "X (Y)" / "X - Y", X right before Y, in
+    text order; found once for both readers of the pattern (qualifiers, local evidence)."""
+    if not text:
+        return []
+    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    return [
+        (here, nxt)
+        for here, nxt in zip(order, order[1:], strict=False)
+        if _PATTERN_AFTER.match(text[spans[here].end : spans[nxt].start])
+    ]
+
+
 def _qualifiers_only(
-    text: str, spans: Sequence[Span], by_key: dict[str, list[int]]
+    spans: Sequence[Span], by_key: dict[str, list[int]], pairs: list[tuple[int, int]]
 ) -> dict[str, set[str]]:
-    """name X → names Y that the article uses only to qualify X ("Paris, Texas")."""
+    """name X → names Y that the article uses only to qualify X ("Paris, Texas");
+    ``pairs`` is ``_qualified_pairs``."""
     qualifying: dict[str, set[str]] = defaultdict(set)  # Y → the X it qualifies
     uses: dict[str, int] = defaultdict(int)
-    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
-    for here, nxt in zip(order, order[1:], strict=False):
+    for here, nxt in pairs:
         a, b = spans[here], spans[nxt]
-        if text and _PATTERN_AFTER.match(text[a.end : b.start]):
-            qualifying[normalize(b.name)].add(normalize(a.name))
-            uses[normalize(b.name)] += 1
+        qualifying[normalize(b.name)].add(normalize(a.name))
+        uses[normalize(b.name)] += 1
     result: dict[str, set[str]] = defaultdict(set)
     for qualifier, qualified in qualifying.items():
         if uses[qualifier] == len(by_key.get(qualifier, ())) and len(qualified) == 1:
@@ -421,16 +516,15 @@ def _local_evidence(
     spans: Sequence[Span],
     candidates: dict[str, list[Candidate]],
     datelines: frozenset[int],
+    pairs: list[tuple[int, int]],
 ) -> dict[int, _Local]:
-    """Per mention: "X, Y" / "X in Y" (X inside Y, Y contains X) and "the state of X"."""
+    """Per mention: "X, Y" / "X in Y" (X inside Y, Y contains X) and "the state of X";
+    ``pairs`` is ``_qualified_pairs``."""
     found: dict[int, _Local] = defaultdict(_Local)
     if not text:
         return found
-    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
-    for here, nxt in zip(order, order[1:], strict=False):
+    for here, nxt in pairs:
         a, b = spans[here], spans[nxt]
-        if not _PATTERN_AFTER.match(text[a.end : b.start]):
-            continue
         key, container_key = normalize(a.name), normalize(b.name)
         if key == container_key:
             continue
@@ -442,7 +536,7 @@ def _local_evidence(
         if text[a.end : b.start].strip() in (",", "(") and key in candidates:
             found[nxt].contents.append(candidates[key])
     for index, span in enumerate(spans):
-        cue = _KIND_CUE.search(text, max(0, span.start - 40), span.start)
+        cue = _kind_cue(text, span.start)
         if cue is not None:
             found[index].kind = KIND_CUES.get(cue.group(1).casefold(), "")
         elif index in datelines:
@@ -450,14 +544,29 @@ def _local_evidence(
     return {index: local for index, local in found.items() if local}
 
 
+def _kind_cue(text: str, start: int) -> re.Match[str] | None:
+    """``_KIND_CUE`` in the 40 characters before ``start``. The cue ends in "of", white
+    space and perhaps "the" and white space, so only windows that do are searched (one
+    span in ten: "of" often comes before a place name): under ``re.IGNORECASE`` only the
+    ASCII letters match those letters, and ``\\s`` is ``str.isspace`` (both checked over
+    every code point in the tests)."""
+    window = max(0, start - 40)
+    last = text[window:start].rstrip()
+    if last[-3:].lower() == "the":
+        last = last[:-3].rstrip()
+    if last[-2:].lower() != "of":
+        return None
+    return _KIND_CUE.search(text, window, start)
+
+
 def _in_dateline(text: str, span: Span) -> bool:
-    """ "NEW YORK (AP) —": a dateline names the city the story was filed from."""
+    """ "NEW YORK (AP) —": a dateline names the city the story was filed from. The mark
+    after the name is tested first: one regex step, where reading the letters takes a
+    step per letter, and 97 % of spans have no such mark (both tests only read)."""
+    if not is_dateline(text, span.start, span.end):
+        return False
     letters = [ch for ch in span.text if ch.isalpha()]
-    return (
-        len(letters) > 2
-        and all(ch.isupper() for ch in letters)
-        and is_dateline(text, span.start, span.end)
-    )
+    return len(letters) > 2 and all(ch.isupper() for ch in letters)
 
 
 # -- evidence: each returns (score, reason) for one candidate --------------------------------
@@ -471,7 +580,7 @@ def _prior_evidence(candidate: Candidate, prior: float) -> tuple[float, str]:
     return prior, f"prior: {entry.kind}, {entry.population:,} people, {own}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: see _Reading
 class _Votes:
     """The document's votes without the skipped names, summed once per name (not once per
     candidate: a name can have dozens). Sums keep the order of the per-candidate loops they
@@ -481,7 +590,9 @@ class _Votes:
     countries_total: float
     admins: dict[tuple[str, str], float]  # (country, admin1) → its votes
     admins_total: float
-    points: list[tuple[_Point, float]]  # the confident places and their weights
+    # The confident places and their weights: latitude in radians, its cosine, longitude
+    # in degrees, weight (a ``_Point`` and its weight in one flat tuple, read per pair).
+    points: list[tuple[float, float, float, float]]
     points_total: float
 
 
@@ -498,10 +609,10 @@ def _votes(skip: frozenset[str], focus: _Focus) -> _Votes:
         if other not in skip:
             admins_total += weight
             admins[(country, admin1)] = admins.get((country, admin1), 0.0) + weight
-    points = [(point, w) for key, point, w in focus.points if key not in skip]
+    points = [point for key, point in focus.points if key not in skip]
     return _Votes(
         countries, countries_total or 1.0, admins, admins_total,
-        points, sum(weight for _, weight in points),
+        points, sum(point[3] for point in points),
     )  # fmt: skip
 
 
@@ -542,15 +653,16 @@ def _nearness(entry: Entry, votes: _Votes, scale_km: float) -> float:
     """Weighted mean of e^(-distance / scale) to the confident places. It runs for every
     candidate and confident place of a document, so ``_haversine_km`` is written out here
     (the same operations in the same order: the same floats, without a call per pair;
-    ``root if root < 1.0 else 1.0`` is ``min(1.0, root)``, NaN included)."""
+    ``root if root < 1.0 else 1.0`` is ``min(1.0, root)``, NaN included; ``x * _RADIAN``
+    is ``math.radians(x)``, which multiplies by the same constant)."""
     p1 = math.radians(entry.lat)
     cos1, lon1 = math.cos(p1), entry.lon
-    sin, asin, sqrt, exp, radians = math.sin, math.asin, math.sqrt, math.exp, math.radians
+    sin, asin, sqrt, exp = math.sin, math.asin, math.sqrt, math.exp
     # A loop, not ``sum`` of a generator (cheaper per pair): ``sum`` adds floats in order
     # from 0.0, as this does.
     total = 0.0
-    for (p2, cos2, lon2), weight in votes.points:
-        root = sqrt(sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(lon2 - lon1) / 2) ** 2)
+    for p2, cos2, lon2, weight in votes.points:
+        root = sqrt(sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) * _RADIAN / 2) ** 2)
         total += weight * exp(-(_DIAMETER_KM * asin(root if root < 1.0 else 1.0)) / scale_km)
     return total / votes.points_total
 
@@ -608,18 +720,65 @@ def _document_parts(
     ]
 
 
-def _document_value(candidate: Candidate, prior: float, votes: _Votes, weights: Weights) -> float:
-    """The sum of ``_document_parts``' values without making their reasons: the same
-    values summed in the same order, so the same float."""
-    entry = candidate.entry
-    country, admin = _country_share(entry, votes), _admin_share(entry, votes)
-    nearby = _nearness(entry, votes, weights.nearby_scale_km) if votes.points else None
-    return sum((
-        prior,
-        0.0 if country is None else weights.country_focus * country,
-        0.0 if admin is None else weights.admin_focus * admin,
-        0.0 if nearby is None else weights.nearby * nearby,
-    ))  # fmt: skip
+def _document_values(
+    found: list[Candidate], priors: list[float], votes: _Votes, weights: Weights
+) -> dict[str, float]:
+    """Each candidate's sum of ``_document_parts``' values, by entry id, without making
+    their reasons: the same values summed in the same order, so the same floats. One loop
+    with the votes and weights read once, as a name can have hundreds of candidates
+    (``_country_share`` and ``_admin_share`` written out)."""
+    countries, countries_total = votes.countries, votes.countries_total
+    admins, admins_total = votes.admins, votes.admins_total
+    country_focus, admin_focus = weights.country_focus, weights.admin_focus
+    nearby, scale_km = weights.nearby, weights.nearby_scale_km
+    values = {}
+    for candidate, prior in zip(found, priors, strict=True):
+        entry = candidate.entry
+        code, admin1 = entry.country_code, entry.admin1
+        country = (
+            0.0
+            if not code or entry.kind == "country"
+            else country_focus * (countries.get(code, 0) / countries_total)
+        )
+        admin = (
+            0.0
+            if not admin1 or not admins_total
+            else admin_focus * (admins.get((code, admin1), 0.0) / admins_total)
+        )
+        near = nearby * _nearness(entry, votes, scale_km) if votes.points else 0.0
+        values[entry.id] = sum((prior, country, admin, near))
+    return values
+
+
+def _local_values(found: list[Candidate], local: _Local, weights: Weights) -> list[float]:
+    """``_local_score(c, local, weights)[0]`` of each candidate, without the reasons and with
+    the evidence read once (a name can have hundreds of candidates): the same three values
+    summed in the same order, so the same floats. Only whether a container or content
+    fits counts here, not which one (the reason names the first)."""
+    containers, kind = local.containers, local.kind
+    contents = [other.entry for inner in local.contents for other in inner]
+    values = []
+    for candidate in found:
+        entry = candidate.entry
+        code, admin1 = entry.country_code, entry.admin1
+        inside = 0.0  # evidence_container
+        for country, admin in containers:
+            if code == country and (not admin or admin1 == admin):
+                inside = weights.container
+                break
+        holds = 0.0  # evidence_contained
+        if entry.kind in _CONTAINER_KINDS:
+            for other in contents:
+                if (
+                    other.country_code == code
+                    and other is not entry
+                    and (entry.kind != "admin" or other.admin1 == admin1)
+                ):
+                    holds = weights.contained
+                    break
+        cue = weights.kind_cue if kind and entry.kind == kind else 0.0  # evidence_kind_cue
+        values.append(sum((inside, holds, cue)))
+    return values
 
 
 def _local_score(
@@ -644,21 +803,30 @@ def calibration_features(
     ranked: list[tuple[float, Candidate]], span: Span, mentions: int, local: bool
 ) -> dict[str, float]:
     """What predicts that a mention is a real place placed right (see docs/evaluation.md)."""
+    values = _feature_values(ranked, span, mentions, local)
+    return dict(zip(CALIBRATION_FEATURES, values, strict=True))
+
+
+def _feature_values(
+    ranked: list[tuple[float, Candidate]], span: Span, mentions: int, local: bool
+) -> tuple[float, ...]:
+    """``calibration_features``' values in ``CALIBRATION_FEATURES`` order: the resolver
+    reads them for every mention it works out, without a dict (or names) of them."""
     best_score, best = ranked[0]
     margin = best_score - ranked[1][0] if len(ranked) > 1 else 2.0
     entry = best.entry
-    return {
-        "margin": min(margin, 2.0),
-        "log_margin": math.log1p(max(margin, 0.0)),
-        "country": float(entry.kind in ("country", "continent")),
-        "admin": float(entry.kind in ("admin", "region", "water", "landform")),
-        "population": math.log10(entry.population + 10) / 7.0,
-        "alternate": float(not best.primary),
-        "common_word": float(" " not in span.name and is_common_word(span.name.split()[0])),
-        "local_evidence": float(local),
-        "single_candidate": float(len(ranked) == 1),
-        "mentions": math.log1p(mentions),
-    }
+    return (
+        min(margin, 2.0),  # margin
+        math.log1p(max(margin, 0.0)),  # log_margin
+        float(entry.kind in ("country", "continent")),  # country
+        float(entry.kind in ("admin", "region", "water", "landform")),  # admin
+        math.log10(entry.population + 10) / 7.0,  # population
+        float(not best.primary),  # alternate
+        float(" " not in span.name and is_common_word(span.name.split()[0])),  # common_word
+        float(local),  # local_evidence
+        float(len(ranked) == 1),  # single_candidate
+        math.log1p(mentions),  # mentions
+    )
 
 
 def calibrated_probability(
@@ -667,10 +835,13 @@ def calibrated_probability(
     """``coefficients`` is ``calibration_coefficients(weights)``, when made once beforehand."""
     if coefficients is None:
         coefficients = calibration_coefficients(weights)
-    # Each coefficient times its feature, summed in the features' order.
-    logit = weights.calibration_intercept + sum(
-        map(mul, map(coefficients.__getitem__, features), features.values())
-    )
+    return _probability(map(coefficients.__getitem__, features), features.values(), weights)
+
+
+def _probability(coefficients: Iterable[float], values: Iterable[float], weights: Weights) -> float:
+    """The logistic map of the features' ``values``: each coefficient times its feature,
+    summed in the features' order."""
+    logit = weights.calibration_intercept + sum(map(mul, coefficients, values))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
@@ -745,3 +916,8 @@ def _explain(
         "local_evidence": bool(local),
         "candidates": candidates,
     }
+
+
+# The default weights' tables, made once (``resolve`` runs per document; a frozen
+# ``Weights`` cannot change them, and nothing writes to them).
+_DEFAULT_TABLES = _weight_tables(DEFAULT)
