@@ -165,7 +165,7 @@ def recognise(
         text, gazetteer, demonyms, weights, trace,
         surnames=_person_names(passage_runs),
         local_names=_Later(lambda: _names_with_locative_cue(text, passage_runs)),
-        lists_areas=_PLURAL_AREA_WORD.search(text) is not None,
+        lists_areas=_holds_plural_area_word(text, 0, len(text)),
     )  # fmt: skip
     spans: list[Span] = []
     for tokens, runs in passage_runs:
@@ -316,7 +316,12 @@ def _recognise_passage(
 
 
 _PLURAL_AREAS = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
-_PLURAL_AREA_WORD = re.compile("|".join(_PLURAL_AREAS))
+
+
+def _holds_plural_area_word(text: str, start: int, end: int) -> bool:
+    """Is "counties", "parishes" or "boroughs" in ``text[start:end]``? Three C substring
+    searches: the regex alternation took about 50 µs over a whole article."""
+    return any(text.find(word, start, end) >= 0 for word in _PLURAL_AREAS)
 
 
 def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, list[int]]]:
@@ -324,7 +329,7 @@ def _listed_areas(context: _Context, tokens: list[_Token]) -> list[tuple[Span, l
     (the spans, and the token indexes they take)."""
     found: list[tuple[Span, list[int]]] = []
     first, last = tokens[0].start, tokens[-1].end  # every word lies in between
-    if not context.lists_areas or not _PLURAL_AREA_WORD.search(context.text, first, last):
+    if not context.lists_areas or not _holds_plural_area_word(context.text, first, last):
         return found  # no "counties" anywhere: no token can be that word
     for index, token in enumerate(tokens):
         suffix = _PLURAL_AREAS.get(token.word)
