@@ -162,18 +162,74 @@ def recognise(
     rules that accepted or rejected it (``storymap geoparse --explain``).
     """
     ranges = [(p.start, p.end) for p in passages] if passages is not None else [(0, len(text))]
-    tokenised = [_tokens(text, start, end) for start, end in ranges]
+    lists_areas = _holds_plural_area_word(text, 0, len(text))
+    tokenised = [
+        [] if _holds_no_name(text, (start, end), gazetteer, lists_areas, trace is not None)
+        else _tokens(text, start, end)
+        for start, end in ranges
+    ]  # fmt: skip
     passage_runs = [(tokens, _runs(tokens)) for tokens in tokenised]
     context = _Context(
         text, gazetteer, demonyms, weights, trace,
         surnames=_person_names(passage_runs),
         local_names=_Later(lambda: _names_with_locative_cue(text, passage_runs)),
-        lists_areas=_holds_plural_area_word(text, 0, len(text)),
+        lists_areas=lists_areas,
     )  # fmt: skip
     spans: list[Span] = []
     for tokens, runs in passage_runs:
         spans.extend(_recognise_passage(context, tokens, runs))
     return spans
+
+
+def _holds_no_name(
+    text: str, bounds: tuple[int, int], gazetteer: Gazetteer, lists_areas: bool, traced: bool
+) -> bool:
+    """True when the passage ``text[start:end]`` can give no span, trace, surname or
+    locative name, so its words need no tokens (a third of news passages: "He said the
+    plan was late."): no word after the first begins with a capital, and the first is
+    no capitalised gazetteer name (but one rejected wherever it stands alone, when no
+    trace asks why) or demonym, before no generic word ("… region") and in no list of
+    "counties".
+
+    A lone capitalised first word is a run of one word (runs need capitals to go on),
+    which names no person; the article's one-word names with a locative cue are only
+    read for gazetteer names, whose keys a word that is no name cannot share (and for
+    one always rejected alone, the answer changes no verdict).
+    """
+    start, end = bounds
+    first = _TOKEN.search(text, start, end)
+    if first is None:
+        return True  # no word at all
+    rest = text[first.end() : end]
+    if rest and not rest.islower():
+        return False  # a later word may begin with a capital (or no letter has a case)
+    word = _trimmed(first.group())[0]
+    if not word[0].isupper():
+        return True  # no capitalised word: no run
+    if word in gazetteer and (traced or not _rejected_alone(word)):
+        return False
+    if normalize(word) in demonym_countries():
+        return False
+    if lists_areas and _holds_plural_area_word(text, start, end):
+        return False  # "Clarke counties": "Clarke County" may be a name
+    following = _TOKEN.search(text, first.end(), end)
+    return (
+        following is None
+        or text[first.end() : following.start()] != " "
+        or _trimmed(following.group())[0].casefold() not in GENERIC_SUFFIXES
+    )
+
+
+# One-word matches ``rule_direction_or_function_word`` rejects wherever they stand.
+_REJECTED_ALONE = FUNCTION_WORDS | QUALIFIERS | GENERIC_SUFFIXES | TITLES
+
+
+@lru_cache(maxsize=1 << 12)
+def _rejected_alone(word: str) -> bool:
+    """Is a one-word match of ``word`` rejected in every context ("He", "But", "North")?
+    An area abbreviation ("In": Indiana) is judged by its own path, not by the rules."""
+    key = normalize(word)
+    return key in _REJECTED_ALONE and key not in area_abbreviation_keys()
 
 
 @dataclass(frozen=True, slots=True)

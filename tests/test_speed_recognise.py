@@ -1,14 +1,19 @@
-"""The recogniser's shortcuts of issue 12's session 13 answer what the long ways answer:
-the substring test for "counties", "parishes" and "boroughs" is the regex it replaced."""
+"""The recogniser's shortcuts answer what the long ways answer: the substring test for
+"counties", "parishes" and "boroughs" is the regex it replaced; passages left without
+tokens (no capital after the first word, and that word can begin no name) change no
+span and no trace."""
 
 from __future__ import annotations
 
 import re
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import mentions
+from geo.gazetteer import Gazetteer
+from geo.model import Passage, Span
 
 _PLURAL_AREA_WORD = re.compile("counties|parishes|boroughs")  # the long way
 
@@ -26,3 +31,86 @@ def test_the_plural_area_word_test_is_the_regex(text: str, data: st.DataObject) 
     end = data.draw(st.integers(start, len(text)))
     expected = _PLURAL_AREA_WORD.search(text, start, end) is not None
     assert mentions._holds_plural_area_word(text, start, end) == expected
+
+
+# Passages whose first word is or is not a name, a demonym, a function word, an area
+# abbreviation or a possessive, then mostly lower-case words (some capitalised, some
+# that a name may take after it: "region", "counties"), between the marks that join or
+# split words and runs.
+_FIRST = st.sampled_from(
+    ["He", "We", "But", "In", "IN", "Ga.", "Ill.", "North", "Region", "President", "Paris",
+     "Paris's", "Russian", "Russians", "Clarke", "Kurdistan", "Greer", "Nelson", "Mobile",
+     "Reading", "The", "A", "U.S.", "Jordan", "Ocilla", "Sri", "Pan", "Texas", "ǅemal",
+     "İstanbul", "ℂity", "Mos\u200bcow", "he", "3", "said", "GREER", "Rod", "Mr"]
+)  # fmt: skip
+_REST = st.sampled_from(
+    ["said", "region", "Region", "counties", "county", "in", "of", "the", "and", "lankan",
+     "Lankan", "Paris", "Texas", "Nelson", "Greer", "Rod", "x", "3", "ǅ", "ℂ", "é", "to",
+     "according", "man", "said.", "was's"]
+)  # fmt: skip
+_GAPS = st.sampled_from([" ", " ", " ", ", ", "-", " — ", ". ", "\u00a0", "", " & ", "'"])
+_PASSAGE = st.tuples(
+    _FIRST, st.lists(st.tuples(_GAPS, _REST).map("".join), max_size=8).map("".join)
+).map("".join)
+
+
+def _with_passages(sentences: list[str]) -> tuple[str, list[Passage]]:
+    text, passages = "", []
+    for index, sentence in enumerate(sentences):
+        start = len(text)
+        text += sentence
+        passages.append(Passage("a", index, start, len(text), sentence))
+        text += "\n" if index % 2 else " "
+    return text, passages
+
+
+def _recognised(
+    gazetteer: Gazetteer, text: str, passages: list[Passage] | None, traced: bool, demonyms: bool
+) -> tuple[list[Span], list[dict[str, object]] | None]:
+    trace: list[dict[str, object]] | None = [] if traced else None
+    spans = mentions.recognise(text, gazetteer, passages=passages, demonyms=demonyms, trace=trace)
+    return spans, trace
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PASSAGE, min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_passages_left_untokenised_change_nothing(
+    gazetteer: Gazetteer, sentences: list[str], traced: bool, demonyms: bool
+) -> None:
+    """Spans and traces are those of tokenising every passage."""
+    text, passages = _with_passages(sentences)
+    for given_passages in (passages, None):
+        fast = _recognised(gazetteer, text, given_passages, traced, demonyms)
+        with patch.object(mentions, "_holds_no_name", lambda *args: False):
+            slow = _recognised(gazetteer, text, given_passages, traced, demonyms)
+        assert fast == slow
+
+
+def test_a_passage_of_one_lone_capital_is_skipped_and_a_name_is_not(gazetteer: Gazetteer) -> None:
+    text = "He said it. Paris was quiet. We said the Kurdistan region."
+    bounds = (0, 11), (12, 28), (29, len(text))
+    assert mentions._holds_no_name(text, bounds[0], gazetteer, False, False)
+    assert mentions._holds_no_name(text, bounds[0], gazetteer, False, True) is (
+        "he" not in gazetteer
+    )
+    assert not mentions._holds_no_name(text, bounds[1], gazetteer, False, False)
+    assert not mentions._holds_no_name(text, bounds[2], gazetteer, False, False)
+
+
+def test_words_rejected_alone_are_rejected_as_a_passage_s_first_word(gazetteer: Gazetteer) -> None:
+    """Each word the untraced shortcut skips is, where it is a gazetteer name, rejected by
+    the rules when tokenised ("He went home.")."""
+    tried = 0
+    for key in sorted(mentions._REJECTED_ALONE):
+        word = key.capitalize()
+        if word not in gazetteer or not mentions._rejected_alone(word):
+            continue
+        tried += 1
+        trace: list[dict[str, object]] = []
+        text = f"{word} went home."
+        with patch.object(mentions, "_holds_no_name", lambda *args: False):
+            assert mentions.recognise(text, gazetteer, trace=trace) == []
+        assert len(trace) == 1 and not trace[0]["accepted"]
+        rules = trace[0]["rules"]
+        assert isinstance(rules, list) and rules[0].startswith("rule_direction_or_function_word")
+    assert tried > 20
