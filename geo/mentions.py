@@ -220,7 +220,8 @@ def _holds_no_name(
     )
 
 
-# One-word matches ``rule_direction_or_function_word`` rejects wherever they stand.
+# One-word matches ``rule_direction_or_function_word`` rejects wherever they stand: with
+# no trace (no reasons to give) they are dropped without asking the rules.
 _REJECTED_ALONE = FUNCTION_WORDS | QUALIFIERS | GENERIC_SUFFIXES | TITLES
 
 
@@ -528,6 +529,8 @@ def _judge(
     """The span of a gazetteer match if the rules accept it here, else None (traced)."""
     boundary, position = where
     last, span_end, name = match
+    if context.trace is None and position == last and _rejected_alone(name):
+        return None  # "He", "In", "March": the rules reject it wherever it stands alone
     start = tokens[run[position]].start
     if normalize(name) in area_abbreviation_keys():
         span = Span(start, span_end, context.text[start:span_end], name)
@@ -733,6 +736,8 @@ def rule_direction_or_function_word(here: _Here) -> str | None:
         return "direction or function word"
     if here.single and key in GENERIC_SUFFIXES:
         return "a generic word ('region', 'province') alone"
+    if here.single:  # its one word, without making the list of words
+        return "a title" if normalize(here.first.word) in TITLES else None
     for word in here.words:  # a title when every word is one (no generator per match)
         if normalize(word) not in TITLES:
             return None

@@ -46,7 +46,8 @@ _FIRST = st.sampled_from(
 _REST = st.sampled_from(
     ["said", "region", "Region", "counties", "county", "in", "of", "the", "and", "lankan",
      "Lankan", "Paris", "Texas", "Nelson", "Greer", "Rod", "x", "3", "ǅ", "ℂ", "é", "to",
-     "according", "man", "said.", "was's"]
+     "according", "man", "said.", "was's", "In", "He", "March", "North", "President",
+     "The", "Ga.", "Mobile"]
 )  # fmt: skip
 _GAPS = st.sampled_from([" ", " ", " ", ", ", "-", " — ", ". ", "\u00a0", "", " & ", "'"])
 _PASSAGE = st.tuples(
@@ -114,3 +115,15 @@ def test_words_rejected_alone_are_rejected_as_a_passage_s_first_word(gazetteer: 
         rules = trace[0]["rules"]
         assert isinstance(rules, list) and rules[0].startswith("rule_direction_or_function_word")
     assert tried > 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PASSAGE, min_size=1, max_size=6), st.booleans())
+def test_untraced_spans_are_the_traced_ones(
+    gazetteer: Gazetteer, sentences: list[str], demonyms: bool
+) -> None:
+    """Without a trace, words the rules reject wherever they stand alone ("In", "He")
+    are dropped before the rules are asked; with one, the rules say why."""
+    text, passages = _with_passages(sentences)
+    traced = _recognised(gazetteer, text, passages, True, demonyms)[0]
+    assert _recognised(gazetteer, text, passages, False, demonyms)[0] == traced
