@@ -71,7 +71,7 @@ _T = TypeVar("_T")
 
 class _Later(Generic[_T]):
     """A value worked out the first time a rule asks for it: most passages and articles
-    never need it (whether a passage is a headline, the names an article places)."""
+    never need it (whether a passage is a headline)."""
 
     __slots__ = ("_make", "_value")
 
@@ -172,7 +172,7 @@ def recognise(
     context = _Context(
         text, gazetteer, demonyms, weights, trace,
         surnames=_person_names(passage_runs),
-        local_names=_Later(lambda: _names_with_locative_cue(text, passage_runs)),
+        local_names=_LocalNames(text, passage_runs),
         lists_areas=lists_areas,
     )  # fmt: skip
     spans: list[Span] = []
@@ -243,7 +243,7 @@ class _Context:
     weights: Weights
     trace: list[dict[str, object]] | None
     surnames: frozenset[str]  # people the article names ("Rod Nelson" → "nelson")
-    local_names: Callable[[], frozenset[str]]  # one-word names with a locative cue somewhere
+    local_names: _LocalNames  # one-word names with a locative cue somewhere
     lists_areas: bool  # "counties", "parishes" or "boroughs" is somewhere in the text
 
 
@@ -334,14 +334,53 @@ def _connects_to_capital(tokens: list[_Token], index: int) -> bool:
     return False
 
 
+class _LocalNames:
+    """The one-word names an article uses as places at least once ("in Greer", "GREER —"),
+    asked by key: ``normalize(name) in local_names``.
+
+    One sense per article: a town named like a person ("Greer", "Chapin") that the
+    article once places with a cue is that town in its other mentions too. A rule asks
+    about one or two names in a few articles, so the article's capitalised run words are
+    indexed by key the first time, and only the words of an asked key are looked at for
+    a cue (not every word of every run).
+    """
+
+    __slots__ = ("_text", "_passage_runs", "_by_key", "_answers")
+
+    def __init__(self, text: str, passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> None:
+        self._text = text
+        self._passage_runs = passage_runs
+        self._by_key: dict[str, list[tuple[list[_Token], int]]] | None = None
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, key: str) -> bool:
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = any(
+                _has_locative_cue(self._text, tokens, index)
+                or is_dateline(self._text, tokens[index].start, tokens[index].end)
+                for tokens, index in self._words_by_key().get(key, ())
+            )
+        return answer
+
+    def _words_by_key(self) -> dict[str, list[tuple[list[_Token], int]]]:
+        """Every capitalised run word of the article, by its key (made once)."""
+        if self._by_key is None:
+            self._by_key = {}
+            for tokens, runs in self._passage_runs:
+                for run in runs:
+                    for index in run:
+                        token = tokens[index]
+                        if token.capital:
+                            key = normalize(token.word)
+                            self._by_key.setdefault(key, []).append((tokens, index))
+        return self._by_key
+
+
 def _names_with_locative_cue(
     text: str, passage_runs: list[tuple[list[_Token], list[list[int]]]]
 ) -> frozenset[str]:
-    """One-word names the article uses as places at least once ("in Greer", "GREER —").
-
-    One sense per article: a town named like a person ("Greer", "Chapin") that the
-    article once places with a cue is that town in its other mentions too.
-    """
+    """Every key ``_LocalNames`` holds, worked out the long way (tests compare the two)."""
     found: set[str] = set()
     for tokens, runs in passage_runs:
         for run in runs:
@@ -666,7 +705,7 @@ class _Here:
     gazetteer: Gazetteer
     weights: Weights
     surnames: frozenset[str]
-    local_names: Callable[[], frozenset[str]]
+    local_names: _LocalNames
     # Read by nearly every rule (fields: a property would be a call each time).
     single: bool = field(init=False)  # a one-word match
     first: _Token = field(init=False)  # the match's first token
@@ -1034,7 +1073,7 @@ def rule_lone_surname(here: _Here) -> str | None:
     place, with no locative cue, is more often the person."""
     if not here.single or not is_surname(here.first.word) or here.strong():
         return None
-    if here.locative() or normalize(here.name) in here.local_names() or _place_context(here):
+    if here.locative() or normalize(here.name) in here.local_names or _place_context(here):
         return None
     return "a common surname alone, without a locative cue"
 

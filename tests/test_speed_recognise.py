@@ -1,7 +1,8 @@
 """The recogniser's shortcuts answer what the long ways answer: the substring test for
 "counties", "parishes" and "boroughs" is the regex it replaced; passages left without
 tokens (no capital after the first word, and that word can begin no name) change no
-span and no trace."""
+span and no trace; an article's names with a locative cue, asked one by one, are the
+set worked out the long way."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import mentions
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, normalize
 from geo.model import Passage, Span
 
 _PLURAL_AREA_WORD = re.compile("counties|parishes|boroughs")  # the long way
@@ -127,3 +128,23 @@ def test_untraced_spans_are_the_traced_ones(
     text, passages = _with_passages(sentences)
     traced = _recognised(gazetteer, text, passages, True, demonyms)[0]
     assert _recognised(gazetteer, text, passages, False, demonyms)[0] == traced
+
+
+_CUED = st.sampled_from(
+    ["in Greer", "GREER — ", "Greer, Texas", "according to Greer", "Greer said", "near Chapin",
+     "CHAPIN, S.C. - ", "to Nelson's", "Rod Nelson", "from greer", "at GREER", "Chapin",
+     "At of Chapin", "In de Greer"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_CUED, _GAPS).map("".join), max_size=10).map("".join))
+def test_names_with_a_locative_cue_asked_one_by_one_are_the_long_way(text: str) -> None:
+    tokens = mentions._tokens(text, 0, len(text))
+    passage_runs = [(tokens, mentions._runs(tokens))]
+    long_way = mentions._names_with_locative_cue(text, passage_runs)
+    asked = mentions._LocalNames(text, passage_runs)
+    keys = long_way | {normalize(token.word) for token in tokens} | {"greer", "paris"}
+    for key in sorted(keys):
+        assert (key in asked) == (key in long_way)
+        assert (key in asked) == (key in long_way)  # the second answer is the kept one
