@@ -490,6 +490,8 @@ def _recognise_run(
     # Worked out once per run, not once per position: the generic word after the run's
     # last word ("… region") and whether the run is ASCII (see ``_may_begin_demonym``).
     suffix = _generic_suffix(text, tokens, run[-1])
+    if len(run) == 1 and suffix is None and _names_nothing(tokens[run[0]].word, gazetteer):
+        return spans  # how most runs end: one word, no name and no demonym
     ascii_run = text[tokens[run[0]].start : tokens[run[-1]].end].isascii()
     while position < len(run):
         word = tokens[run[position]].word
@@ -519,6 +521,14 @@ def _recognise_run(
             boundary = match[0] + 1
         position = match[0] + 1
     return spans
+
+
+def _names_nothing(word: str, gazetteer: Gazetteer) -> bool:
+    """A capitalised word alone (no generic word after it) that is no gazetteer name and
+    can begin no demonym: its run has nothing to match or judge. (Alone, a word is a
+    demonym only by its own key, in any script: ``_demonym_span`` tries a longer key
+    only with a second word.)"""
+    return word not in gazetteer and not _may_begin_demonym(word)
 
 
 def _party_prefix(tokens: list[_Token], run: list[int], position: int) -> bool:

@@ -1,8 +1,8 @@
 """The recogniser's shortcuts answer what the long ways answer: the substring test for
 "counties", "parishes" and "boroughs" is the regex it replaced; passages left without
-tokens (no capital after the first word, and that word can begin no name) change no
-span and no trace; an article's names with a locative cue, asked one by one, are the
-set worked out the long way."""
+tokens (no capital after the first word, and that word can begin no name) and runs of
+one word that names nothing change no span and no trace; an article's names with a
+locative cue, asked one by one, are the set worked out the long way."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ _REST = st.sampled_from(
     ["said", "region", "Region", "counties", "county", "in", "of", "the", "and", "lankan",
      "Lankan", "Paris", "Texas", "Nelson", "Greer", "Rod", "x", "3", "ǅ", "ℂ", "é", "to",
      "according", "man", "said.", "was's", "In", "He", "March", "North", "President",
-     "The", "Ga.", "Mobile"]
+     "The", "Ga.", "Mobile", "Rússian", "Côte"]
 )  # fmt: skip
 _GAPS = st.sampled_from([" ", " ", " ", ", ", "-", " — ", ". ", "\u00a0", "", " & ", "'"])
 _PASSAGE = st.tuples(
@@ -148,3 +148,15 @@ def test_names_with_a_locative_cue_asked_one_by_one_are_the_long_way(text: str) 
     for key in sorted(keys):
         assert (key in asked) == (key in long_way)
         assert (key in asked) == (key in long_way)  # the second answer is the kept one
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PASSAGE, min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_runs_of_one_word_that_names_nothing_change_nothing(
+    gazetteer: Gazetteer, sentences: list[str], traced: bool, demonyms: bool
+) -> None:
+    """Spans and traces are those of trying every run at every position."""
+    text, passages = _with_passages(sentences)
+    fast = _recognised(gazetteer, text, passages, traced, demonyms)
+    with patch.object(mentions, "_names_nothing", lambda *args: False):
+        assert _recognised(gazetteer, text, passages, traced, demonyms) == fast
