@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress, product, repeat
 from operator import attrgetter, itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
@@ -1141,15 +1141,38 @@ _ONE_WORD_ONLY = frozenset({
     rule_lone_surname, rule_speaker,
 })  # fmt: skip
 _LONGER_ONLY = frozenset({rule_building_after_the})
-_RULES_BY_LENGTH = {  # here.single → the rules that may reject, in RULES' order
-    True: tuple(rule for rule in RULES if rule not in _LONGER_ONLY),
-    False: tuple(rule for rule in RULES if rule not in _ONE_WORD_ONLY),
+# Rules that only judge the words after the match in its run ("Rome Statute", "Wichita
+# Street", "Jordan Peterson"): each returns None when the match ends its run (most
+# matches: most runs are one word). And the rule that only judges the words before it
+# that qualify it, which returns None when there are none.
+_WORDS_AFTER_ONLY = frozenset({
+    rule_document_or_media, rule_street_name, rule_first_name_and_surname,
+    rule_modifier_of_longer_name,
+})  # fmt: skip
+_WORDS_BEFORE_ONLY = frozenset({rule_inside_longer_name})
+
+
+def _rules_that_may_reject(
+    single: bool, words_after: bool, words_before: bool
+) -> tuple[Callable[[_Here], str | None], ...]:
+    """The rules, in RULES' order, that may reject a match of one word (``single``) or
+    more, with or without words after it in its run and qualifying words before it."""
+    left_out = _ONE_WORD_ONLY if not single else _LONGER_ONLY
+    left_out = left_out | (frozenset() if words_after else _WORDS_AFTER_ONLY)
+    left_out = left_out | (frozenset() if words_before else _WORDS_BEFORE_ONLY)
+    return tuple(rule for rule in RULES if rule not in left_out)
+
+
+# (one word, words after it in its run, qualifying words before it) → the rules to ask.
+_RULES_BY_SHAPE = {
+    shape: _rules_that_may_reject(*shape) for shape in product((True, False), repeat=3)
 }
 
 
 def _rejection(here: _Here) -> tuple[str, str] | None:
     """(rule, reason) of the first rule that rejects the match, None if none does."""
-    for rule in _RULES_BY_LENGTH[here.single]:
+    shape = (here.single, here.last < len(here.run) - 1, here.boundary < here.position)
+    for rule in _RULES_BY_SHAPE[shape]:
         reason = rule(here)
         if reason is not None:
             return rule.__name__, reason

@@ -2,13 +2,16 @@
 "counties", "parishes" and "boroughs" is the regex it replaced; passages left without
 tokens (no capital after the first word, and that word can begin no name) and runs of
 one word that names nothing change no span and no trace; an article's names with a
-locative cue, asked one by one, are the set worked out the long way."""
+locative cue, asked one by one, are the set worked out the long way; a rule left out
+for a match's shape (one word or more, words after it in its run, qualifying words
+before it) would not have rejected it."""
 
 from __future__ import annotations
 
 import re
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -160,3 +163,44 @@ def test_runs_of_one_word_that_names_nothing_change_nothing(
     fast = _recognised(gazetteer, text, passages, traced, demonyms)
     with patch.object(mentions, "_names_nothing", lambda *args: False):
         assert _recognised(gazetteer, text, passages, traced, demonyms) == fast
+
+
+_JUDGED = [
+    "President Jordan said Webb met Taylor in Reading, near Mobile and the White House.",
+    "Stevens & Wilkinson of Wichita Street and Rome Statute writers saw Wular Lake Dam.",
+    "George Washington, Jordan Peterson and Patrick said the City Park in Paris, Texas.",
+    "According to Morris the Washington Post and Kherson region officials in New York City.",
+    "Mr New York and Senator South Carolina met Sri Lanka Airlines at Rio Grande Lake.",
+    "Kotri Barrage and the Delta officer. Webb said. Mr. Jordan left; Senator Moore said.",
+    "She drove down New Haven Avenue past San Roque Dam to see Smith & New Jersey.",
+]
+
+
+def _shape_checked(here: mentions._Here) -> tuple[str, str] | None:
+    """``_rejection``, checking first that each rule left out for the match's shape
+    would not have rejected it."""
+    shape = (here.single, here.last < len(here.run) - 1, here.boundary < here.position)
+    asked = mentions._RULES_BY_SHAPE[shape]
+    for rule in mentions.RULES:
+        if rule not in asked:
+            assert rule(here) is None, (rule.__name__, here.name, shape)
+    return _REJECTION(here)
+
+
+_REJECTION = mentions._rejection
+
+
+@pytest.mark.parametrize("text", _JUDGED)
+def test_rules_left_out_by_shape_would_not_reject(gazetteer: Gazetteer, text: str) -> None:
+    with patch.object(mentions, "_rejection", _shape_checked):
+        mentions.recognise(text, gazetteer)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PASSAGE, min_size=1, max_size=6))
+def test_rules_left_out_by_shape_would_not_reject_generated_text(
+    gazetteer: Gazetteer, sentences: list[str]
+) -> None:
+    text, passages = _with_passages(sentences)
+    with patch.object(mentions, "_rejection", _shape_checked):
+        mentions.recognise(text, gazetteer, passages=passages)
