@@ -263,12 +263,19 @@ def _person_names(passage_runs: list[tuple[list[_Token], list[list[int]]]]) -> f
                 following = words[position + 1]
                 if not following.capital or token.possessive:
                     continue
-                key = normalize(token.word)
-                if key in TITLES or (is_first_name(token.word) and key not in QUALIFIERS):
+                if _opens_a_personal_name(token.word):
                     # The name ends at the last capitalised word of the run (at most two).
                     tail = [w for w in words[position + 1 : position + 3] if w.capital]
                     found.add(normalize(tail[-1].word))
     return frozenset(found)
+
+
+@lru_cache(maxsize=1 << 14)
+def _opens_a_personal_name(word: str) -> bool:
+    """A title or a first name ("Senator", "Rod"; not "North"): a capitalised word after
+    it is a person's name. Kept per word: the same words open names in every article."""
+    key = normalize(word)
+    return key in TITLES or (is_first_name(word) and key not in QUALIFIERS)
 
 
 def _runs(tokens: list[_Token]) -> list[list[int]]:
