@@ -750,7 +750,7 @@ class _Here:
         """The run's tokens after the match (shared, never changed)."""
         if self._after is None:
             run, tokens = self.run, self.tokens
-            self._after = [tokens[run[k]] for k in range(self.last + 1, len(run))]
+            self._after = list(map(tokens.__getitem__, run[self.last + 1 :]))  # no frame
         return self._after
 
     def candidates(self) -> list[Candidate]:
@@ -999,7 +999,7 @@ def rule_alternate_word(here: _Here) -> str | None:
     if not here.single:
         return None
     found = here.candidates()
-    if not found or any(c.primary for c in found):
+    if not found or any(map(_PRIMARY, found)):
         return None
     weights = here.weights
     for candidate in found:
@@ -1015,6 +1015,9 @@ def rule_alternate_word(here: _Here) -> str | None:
     if len(letters) <= 3 or not (letters.istitle() or letters.isupper()):
         return "a short or oddly capitalised alternate name of a small place"
     return None
+
+
+_PRIMARY = attrgetter("primary")
 
 
 def rule_building_after_the(here: _Here) -> str | None:
@@ -1088,9 +1091,9 @@ def _speaker_cue(here: _Here) -> str | None:
 def rule_lone_surname(here: _Here) -> str | None:
     """ "Taylor said", "according to Chisholm": a common surname alone, naming a small
     place, with no locative cue, is more often the person."""
-    if not here.single or not is_surname(here.first.word) or here.strong():
-        return None
-    if here.locative() or normalize(here.name) in here.local_names or _place_context(here):
+    if not here.single or not is_surname(here.first.word) or here.locative():
+        return None  # the cheap cue first: "well known" takes a lookup and a word count
+    if here.strong() or normalize(here.name) in here.local_names or _place_context(here):
         return None
     return "a common surname alone, without a locative cue"
 
