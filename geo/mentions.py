@@ -597,7 +597,7 @@ def _judge(
     )  # fmt: skip
     reasons: list[str] = []
     if context.trace is None:  # no reasons to give, and no span for what is no place
-        accepted = _rejection(here) is None
+        accepted = not _rejected(here)
         if not accepted:
             return None
     else:
@@ -1187,6 +1187,31 @@ def _rejection(here: _Here) -> tuple[str, str] | None:
         if reason is not None:
             return rule.__name__, reason
     return None
+
+
+# Without a trace any rule that rejects decides, so the rules are asked in the order
+# that rejects soonest for the least work: rejections per microsecond, each rule taken
+# greedily over the matches the ones before it left (1,000 benchmark articles).
+_CHEAP_FIRST = (
+    rule_surname, rule_inside_longer_name, rule_street_name, rule_common_word,
+    rule_first_name_and_surname, rule_modifier_of_longer_name, rule_lone_first_name,
+    rule_short_caps_not_country, rule_lone_surname, rule_document_or_media,
+    rule_alternate_word, rule_speaker, rule_building_after_the, rule_after_title,
+    rule_firm_name, rule_feature_name, rule_direction_or_function_word,
+)  # fmt: skip
+_CHEAP_FIRST_BY_SHAPE = {
+    shape: tuple(rule for rule in _CHEAP_FIRST if rule in rules)
+    for shape, rules in _RULES_BY_SHAPE.items()
+}
+
+
+def _rejected(here: _Here) -> bool:
+    """Does some rule reject the match? (When no trace asks which rule and why.)"""
+    shape = (here.single, here.last < len(here.run) - 1, here.boundary < here.position)
+    for rule in _CHEAP_FIRST_BY_SHAPE[shape]:
+        if rule(here) is not None:
+            return True
+    return False
 
 
 def _verdict(here: _Here) -> tuple[bool, list[str]]:

@@ -4,7 +4,8 @@ tokens (no capital after the first word, and that word can begin no name) and ru
 one word that names nothing change no span and no trace; an article's names with a
 locative cue, asked one by one, are the set worked out the long way; a rule left out
 for a match's shape (one word or more, words after it in its run, qualifying words
-before it) would not have rejected it."""
+before it) would not have rejected it; asked cheapest first (no trace), the rules reject
+what they reject in their own order."""
 
 from __future__ import annotations
 
@@ -173,6 +174,7 @@ _JUDGED = [
     "Mr New York and Senator South Carolina met Sri Lanka Airlines at Rio Grande Lake.",
     "Kotri Barrage and the Delta officer. Webb said. Mr. Jordan left; Senator Moore said.",
     "She drove down New Haven Avenue past San Roque Dam to see Smith & New Jersey.",
+    "Officials in Texas met. Ocilla said it would. A man told Ocilla.",
 ]
 
 
@@ -188,6 +190,40 @@ def _shape_checked(here: mentions._Here) -> tuple[str, str] | None:
 
 
 _REJECTION = mentions._rejection
+
+
+def _order_checked(here: mentions._Here) -> bool:
+    """``_rejected``, checking first that it answers what the first rejecting rule in
+    RULES' order (what a trace reports) answers."""
+    rejected = _REJECTED(here)
+    assert rejected == (_REJECTION(here) is not None), here.name
+    return rejected
+
+
+_REJECTED = mentions._rejected
+
+
+def test_the_untraced_order_holds_every_rule_once() -> None:
+    assert len(mentions._CHEAP_FIRST) == len(mentions.RULES)
+    assert set(mentions._CHEAP_FIRST) == set(mentions.RULES)
+
+
+@pytest.mark.parametrize("text", _JUDGED)
+def test_rules_asked_cheap_first_reject_what_the_traced_order_rejects(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    with patch.object(mentions, "_rejected", _order_checked):
+        mentions.recognise(text, gazetteer)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PASSAGE, min_size=1, max_size=6))
+def test_rules_asked_cheap_first_on_generated_text(
+    gazetteer: Gazetteer, sentences: list[str]
+) -> None:
+    text, passages = _with_passages(sentences)
+    with patch.object(mentions, "_rejected", _order_checked):
+        mentions.recognise(text, gazetteer, passages=passages)
 
 
 @pytest.mark.parametrize("text", _JUDGED)
