@@ -14,13 +14,16 @@ from geo import mentions
 from geo.lexicon import CONNECTORS
 
 _POSSESSIVE = re.compile(r"['’]s$|s['’]$")
+# The token pattern before its quantifiers were made possessive (same matches).
+_WORD = r"[^\W\d_]\w*(?:[\u00ad\u200b-\u200d\u2060\ufeff]+\w+)*"
+_GREEDY_TOKEN = re.compile(rf"{_WORD}(?:[.'’]{_WORD})*\.?|\d+")
 
 
 def _reference_tokens(text: str, start: int, end: int) -> list[tuple[object, ...]]:
     """The tokeniser before it was made fast: one Python step per regex match."""
     tokens: list[tuple[object, ...]] = []
     previous_end = start
-    for match in mentions._TOKEN.finditer(text, start, end):
+    for match in _GREEDY_TOKEN.finditer(text, start, end):
         word_start, word_end = match.span()
         word = match.group()
         possessive = (

@@ -78,8 +78,8 @@ def test_a_rejected_name_is_left_out_without_a_trace(gazetteer: Gazetteer) -> No
 def _same_traces(gazetteer: Gazetteer, text: str) -> None:
     trace: list[dict[str, object]] = []
     mentions.recognise(text, gazetteer, trace=trace)
-    every = {True: mentions.RULES, False: mentions.RULES}
-    with patch.object(mentions, "_RULES_BY_LENGTH", every):
+    every = {shape: mentions.RULES for shape in mentions._RULES_BY_SHAPE}
+    with patch.object(mentions, "_RULES_BY_SHAPE", every):
         full: list[dict[str, object]] = []
         mentions.recognise(text, gazetteer, trace=full)
     assert trace == full
