@@ -29,6 +29,8 @@ from geo.model import Article, Passage
 
 # A tag or tag remnant ("< p>", "</p>", "<br/>") or an HTML entity.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6});")
+# Its second half, for a text with no "<": a fixed first character is found faster.
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6});")
 # YAML front matter at the very top (metadata, read by geo.metadata): never quoted.
 FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
@@ -83,8 +85,8 @@ _TWEET = re.compile(
     r"^\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
 )
 # Every match of _TWEET holds "(@" or ".co" (in "t.co/", "twitter.com/"; under re.I, "c"
-# and "o" match no other letters): this cheap search rules out nearly every line first.
-_TWEET_HINT = re.compile(r"\(@|\.[cC][oO]")
+# and "o" match no other letters): these substring tests rule out nearly every line first.
+_TWEET_HINTS = ("(@", ".co", ".Co", ".cO", ".CO")
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 _MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
@@ -93,7 +95,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 MAX_PASSAGE_CHARS = 600  # a quote a reader takes in at a glance; bounds every passage
 _CLAUSE_BREAK = re.compile(r"[,;:)\]»”]\s+|\s[—–-]\s+")
 _WHITESPACE = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[\W_][\W_]*")  # not "[\W_]+": a repeat first is tried at every character
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr gen gov sen rep lt col capt sgt maj adm cmdr rev hon pres "
@@ -101,7 +103,11 @@ _ABBREVIATIONS = frozenset(
     "est approx fig vol e.g i.e u.s u.k u.n a.m p.m mt ft ave blvd rd".split()
 )
 _LOOK_BACK = 24  # characters before a full stop searched for the word it ends
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+# Each pattern starts with one mark (not a repeat), so the regex engine skips ahead to the
+# next candidate instead of trying a match at every character; a paragraph with no "!",
+# "?" or "…" is searched for full stops alone, whose fixed first character is faster still.
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+_FULL_STOP_END = re.compile(r"\.\.*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
 
 
 def is_html(article: Article) -> bool:
@@ -235,10 +241,10 @@ def _paragraph_key(text: str, start: int, end: int) -> bytes:
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
     """Lines of text cut at markup remnants ("< p>" in a scraped text), front matter left out."""
     text = article.text
-    cuts = [m.span() for m in _MARKUP.finditer(text)]
+    cuts = _markup_cuts(text)
     if not is_html(article) and (front_matter := FRONT_MATTER.match(text)):
         cuts.append(front_matter.span())
-    cuts += [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
+    cuts += _line_breaks(text)
     cursor = 0
     for cut_start, cut_end in sorted(cuts):
         if cut_start > cursor:
@@ -246,6 +252,24 @@ def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
         cursor = max(cursor, cut_end)
     if cursor < len(text):
         yield cursor, len(text)
+
+
+def _markup_cuts(text: str) -> list[tuple[int, int]]:
+    """Where the markup remnants are: every one starts with "<" or "&", which most plain
+    texts do not hold at all (a substring test is far faster than the regex's scan)."""
+    if "<" in text:
+        return [m.span() for m in _MARKUP.finditer(text)]
+    return [m.span() for m in _ENTITY.finditer(text)] if "&" in text else []
+
+
+def _line_breaks(text: str) -> list[tuple[int, int]]:
+    """Where each "\\n" is, as a cut: found by ``str.find`` (most articles have a handful)."""
+    breaks = []
+    at = text.find("\n")
+    while at >= 0:
+        breaks.append((at, at + 1))
+        at = text.find("\n", at + 1)
+    return breaks
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -260,7 +284,7 @@ def _is_noise(line: str) -> bool:
     """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
     if not _LETTER.search(line) or _URL_ONLY.match(line):
         return True
-    if _TWEET_HINT.search(line) and _TWEET.search(line):
+    if any(hint in line for hint in _TWEET_HINTS) and _TWEET.search(line):
         return True
     if "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True
@@ -274,7 +298,9 @@ def _is_noise(line: str) -> bool:
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside one paragraph; abbreviations and initials do not end one."""
     cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
+    other_marks = any(text.find(mark, start, end) >= 0 for mark in "!?…")
+    ends = _SENTENCE_END if other_marks else _FULL_STOP_END
+    for match in ends.finditer(text, start, end):
         if match.group().startswith(".") and _is_abbreviation(text, cursor, match.start()):
             continue
         yield cursor, match.end()
