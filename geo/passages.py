@@ -85,8 +85,9 @@ _TWEET = re.compile(
     r"^\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
 )
 # Every match of _TWEET holds "(@" or ".co" (in "t.co/", "twitter.com/"; under re.I, "c"
-# and "o" match no other letters): these substring tests rule out nearly every line first.
-_TWEET_HINTS = ("(@", ".co", ".Co", ".cO", ".CO")
+# and "o" match no other letters): these tests rule out nearly every line first, a
+# substring test and a search whose fixed first character the engine skips ahead to.
+_TWEET_HINT = re.compile(r"\.[cC][oO]")
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 _MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
@@ -206,22 +207,11 @@ def split_view(article: Article) -> list[Passage]:
     """``split_passages`` of an article already read through ``reading_view``."""
     text = article.text
     passages: list[Passage] = []
-    kept: list[tuple[int, int]] = []
-    seen_paragraphs: set[bytes] = set()
+    repeats = _Repeats(text)
     for start, end in _paragraphs(article):
         start, end = _trim(text, start, end)
-        if start >= end or _is_noise(text[start:end]):
+        if start >= end or _is_noise(text[start:end]) or repeats.seen(start, end):
             continue
-        # The first paragraph repeats nothing: its key is made only when a second one comes
-        # (many scraped articles are one line).
-        if len(kept) == 1 and not seen_paragraphs:
-            seen_paragraphs.add(_paragraph_key(text, *kept[0]))
-        if kept:
-            key = _paragraph_key(text, start, end)
-            if key in seen_paragraphs:
-                continue
-            seen_paragraphs.add(key)
-        kept.append((start, end))
         for s_start, s_end in _sentences(text, start, end):
             for w_start, w_end in _windows(text, s_start, s_end):
                 w_start, w_end = _trim(text, w_start, w_end)
@@ -232,9 +222,74 @@ def split_view(article: Article) -> list[Passage]:
     return passages
 
 
+class _Repeats:
+    """Which paragraphs repeat one kept before them: the same words, case folded ("pasted
+    twice", whatever the punctuation between).
+
+    Reading a paragraph's words costs a regex pass over all of it, so a paragraph is first
+    known by its words' first ``_WORDS_COMPARED_FIRST`` characters, read from its start
+    alone; only paragraphs that begin alike have all their words compared (as a digest: a
+    10 MB line is not kept). The first paragraph is not read until a second one comes
+    (many scraped articles are one line).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.first: tuple[int, int] | None = None
+        self.by_beginning: dict[str, list[tuple[int, int]]] = {}
+        self.keys: dict[tuple[int, int], bytes] = {}
+
+    def seen(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` repeats a kept paragraph; if not, it is kept."""
+        if self.first is None and not self.by_beginning:
+            self.first = (start, end)
+            return False
+        if self.first is not None:
+            self._keep(*self.first)
+            self.first = None
+        alike = self.by_beginning.get(_words_beginning(self.text, start, end), [])
+        if alike and self._key(start, end) in {self._key(*span) for span in alike}:
+            return True
+        self._keep(start, end)
+        return False
+
+    def _keep(self, start: int, end: int) -> None:
+        beginning = _words_beginning(self.text, start, end)
+        self.by_beginning.setdefault(beginning, []).append((start, end))
+
+    def _key(self, start: int, end: int) -> bytes:
+        if (start, end) not in self.keys:
+            self.keys[start, end] = _paragraph_key(self.text, start, end)
+        return self.keys[start, end]
+
+
+_WORDS_COMPARED_FIRST = 32
+
+
+def _words(text: str) -> str:
+    """The words of ``text`` case folded, one space between.
+
+    The words of a prefix of a text are a prefix of the text's words (case folding maps
+    each character on its own, and a cut word or gap is still the start of one), which is
+    what lets ``_words_beginning`` read only the start of a paragraph.
+    """
+    return _NOT_WORD.sub(" ", text.casefold()).strip(" ")
+
+
+def _words_beginning(text: str, start: int, end: int) -> str:
+    """The first ``_WORDS_COMPARED_FIRST`` characters of ``_words(text[start:end])``, read
+    from as short a start of the paragraph as holds them."""
+    size = 2 * _WORDS_COMPARED_FIRST
+    while True:
+        words = _words(text[start : min(end, start + size)])
+        if len(words) >= _WORDS_COMPARED_FIRST or start + size >= end:
+            return words[:_WORDS_COMPARED_FIRST]
+        size *= 2
+
+
 def _paragraph_key(text: str, start: int, end: int) -> bytes:
     """The paragraph's words, case folded, as a short digest: a 10 MB line is not kept."""
-    words = _NOT_WORD.sub(" ", text[start:end].casefold()).strip(" ")
+    words = _words(text[start:end])
     return hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
@@ -284,7 +339,7 @@ def _is_noise(line: str) -> bool:
     """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
     if not _LETTER.search(line) or _URL_ONLY.match(line):
         return True
-    if any(hint in line for hint in _TWEET_HINTS) and _TWEET.search(line):
+    if ("(@" in line or _TWEET_HINT.search(line)) and _TWEET.search(line):
         return True
     if "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True

@@ -61,11 +61,18 @@ def test_passages_are_those_of_the_splitter_before_the_shortcuts(
     _assert_same_passages(Article("a", text, None if name is None else Path(name)))
 
 
+# A paragraph pasted again as it might come back: in another case, with other punctuation.
+_RETYPED = [
+    str.upper, str.lower, str.title, lambda line: line.replace(" ", ",  "),
+    lambda line: f"* {line}!!", lambda line: line.replace(" ", "\u2014", 2), lambda line: line[:40],
+]  # fmt: skip
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_TEXTS, min_size=2, max_size=6), st.randoms(use_true_random=False))
 def test_repeated_paragraphs_are_left_out_as_before(lines: list[str], random) -> None:
-    """Paragraphs pasted again, in another case or with other punctuation around them."""
-    lines += [random.choice([str.upper, str.lower, str.title])(line) for line in lines]
+    """Paragraphs pasted again, in another case or with other punctuation, or cut short."""
+    lines += [random.choice(_RETYPED)(line) for line in lines]
     random.shuffle(lines)
     _assert_same_passages(Article("a", "\n".join(lines)))
 
@@ -73,3 +80,20 @@ def test_repeated_paragraphs_are_left_out_as_before(lines: list[str], random) ->
 def test_the_seed_articles_split_as_before() -> None:
     for path in sorted(SEEDS.iterdir()):
         _assert_same_passages(read_article(path))
+
+
+def test_a_paragraph_pasted_with_other_punctuation_is_found_however_it_begins() -> None:
+    """Repeats are first told apart by their words' beginning, read from as short a start
+    as holds it: punctuation or a long first word there must not hide the repeat."""
+    line = "Troops left Kherson today, and aid reached Odesa by night on the coast road."
+    for pasted in [
+        line.replace(" ", " \u2014 "),
+        "%% " * 30 + line,
+        line.upper(),
+        "x" * 70 + " " + line,
+    ]:
+        text = f"{line}\n{pasted}\nThe end came."
+        passages = split_view(Article("a", text))
+        assert [p.text for p in passages][-1] == "The end came."
+        assert len(passages) == (3 if pasted.startswith("x") else 2), pasted
+        _assert_same_passages(Article("a", text))
