@@ -22,7 +22,7 @@ import functools
 import hashlib
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from geo.model import Article, Passage
@@ -107,8 +107,9 @@ _LOOK_BACK = 24  # characters before a full stop searched for the word it ends
 # Each pattern starts with one mark (not a repeat), so the regex engine skips ahead to the
 # next candidate instead of trying a match at every character; a paragraph with no "!",
 # "?" or "…" is searched for full stops alone, whose fixed first character is faster still.
-_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
-_FULL_STOP_END = re.compile(r"\.\.*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+# Group 1 is the white space after the end: the next sentence's text begins after it.
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]]*(?=(\s+)[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+_FULL_STOP_END = re.compile(r"\.\.*[\"'”’»)\]]*(?=(\s+)[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
 
 
 def is_html(article: Article) -> bool:
@@ -212,14 +213,25 @@ def split_view(article: Article) -> list[Passage]:
         start, end = _trim(text, start, end)
         if start >= end or _is_noise(text[start:end]) or repeats.seen(start, end):
             continue
-        for s_start, s_end in _sentences(text, start, end):
-            for w_start, w_end in _windows(text, s_start, s_end):
-                w_start, w_end = _trim(text, w_start, w_end)
-                if w_start < w_end and _LETTER.search(text, w_start, w_end):
+        for s_start, s_text, s_end in _sentences(text, start, end):
+            # A sentence that fits in one passage (nearly all) is one, already trimmed.
+            if s_end - s_start <= MAX_PASSAGE_CHARS:
+                windows: Iterable[tuple[int, int]] = ((s_text, s_end),)
+            else:
+                windows = (_trim(text, *window) for window in _windows(text, s_start, s_end))
+            for w_start, w_end in windows:
+                if w_start < w_end and _has_letter(text, w_start, w_end):
                     passages.append(
                         Passage(article.id, len(passages), w_start, w_end, text[w_start:w_end])
                     )
     return passages
+
+
+def _has_letter(text: str, start: int, end: int) -> bool:
+    """Whether ``_LETTER`` is found in ``[start, end)``; a trimmed passage nearly always
+    begins with a letter (``str.isalpha`` letters are all ``_LETTER``s), which is cheaper to
+    test than to search for."""
+    return text[start].isalpha() or _LETTER.search(text, start, end) is not None
 
 
 class _Repeats:
@@ -350,21 +362,32 @@ def _is_noise(line: str) -> bool:
     return bool(_MENU.match(line))
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence spans inside one paragraph; abbreviations and initials do not end one."""
-    cursor = start
-    other_marks = any(text.find(mark, start, end) >= 0 for mark in "!?…")
-    ends = _SENTENCE_END if other_marks else _FULL_STOP_END
-    for match in ends.finditer(text, start, end):
-        if match.group().startswith(".") and _is_abbreviation(text, cursor, match.start()):
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """Sentence spans ``(start, text_start, end)`` inside one trimmed paragraph;
+    abbreviations and initials do not end one.
+
+    ``_trim`` of a sentence is ``(text_start, end)``: a sentence ends on its marks (or the
+    paragraph's end) and its text begins after the white space that follows the previous
+    one, on a quote or a capital (or the paragraph's start); none of these is trimmed.
+    """
+    cursor = text_start = start
+    only_full_stops = all(text.find(mark, start, end) < 0 for mark in "!?…")
+    for match in (_FULL_STOP_END if only_full_stops else _SENTENCE_END).finditer(text, start, end):
+        dot = match.start()
+        if text[dot] == "." and _is_abbreviation(text, cursor, dot):
             continue
-        yield cursor, match.end()
-        cursor = match.end()
-    yield cursor, end
+        yield cursor, text_start, match.end()
+        cursor, text_start = match.end(), match.end(1)
+    yield cursor, text_start, end
 
 
 def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
-    word = _word_before(text, sentence_start, dot).lstrip("(\"'“‘").casefold()
+    # Most words before a full stop are letters after a plain space: nothing to strip and
+    # no other white space inside, so the space found nearby is where the word begins.
+    space = text.rfind(" ", max(sentence_start, dot - _LOOK_BACK), dot)
+    if space < 0 or not (word := text[space + 1 : dot]).isalpha():
+        word = _word_before(text, sentence_start, dot).lstrip("(\"'“‘")
+    word = word.casefold()
     if word in _ABBREVIATIONS:
         return True
     # Initials ("J. Smith") and dotted abbreviations ("U.S.", "a.m.").

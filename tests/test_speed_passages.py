@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geo import passages
 from geo.articles import read_article
 from geo.model import Article
 from geo.passages import reading_view, split_view
@@ -97,3 +98,20 @@ def test_a_paragraph_pasted_with_other_punctuation_is_found_however_it_begins() 
         assert [p.text for p in passages][-1] == "The end came."
         assert len(passages) == (3 if pasted.startswith("x") else 2), pasted
         _assert_same_passages(Article("a", text))
+
+
+@settings(max_examples=800, deadline=None)
+@given(_SENTENCES | _TEXTS)
+def test_abbreviations_are_told_as_before_wherever_the_sentence_starts(text: str) -> None:
+    for dot in range(len(text)):
+        for start in {0, max(0, dot - 3), max(0, dot - 30), dot}:
+            expected = passages_reference._is_abbreviation(text, start, dot)
+            assert passages._is_abbreviation(text, start, dot) == expected, (start, dot)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_SENTENCES | _TEXTS)
+def test_a_sentence_begins_its_text_where_trimming_it_would(text: str) -> None:
+    start, end = passages._trim(text, 0, len(text))
+    for s_start, s_text, s_end in passages._sentences(text, start, end):
+        assert passages._trim(text, s_start, s_end) == (s_text, s_end)
