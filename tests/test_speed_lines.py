@@ -3,7 +3,9 @@ as literals, is the text ``json.dumps`` made of the records built key by key."""
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import given, settings
@@ -42,3 +44,19 @@ def test_lines_are_what_json_dumps_makes_of_the_records(article_id: str, mention
     assert [list(mention_record(m)) for m in mentions] == [list(r) for r in records]  # order
     expected = json.dumps({"id": article_id, "mentions": records}, ensure_ascii=False)
     assert geoparse_line(result) == expected
+
+
+def test_the_collector_skips_what_the_first_article_loaded_until_the_command_ends() -> None:
+    from geo.cli import _frozen_after_the_first
+
+    def outcomes() -> Iterator[int]:
+        for _ in range(3):
+            yield gc.get_freeze_count()  # frozen objects when this outcome is made
+
+    frozen = list(_frozen_after_the_first(outcomes()))
+    assert frozen[0] == 0 and frozen[1] > 0 and frozen[2] > 0
+    assert gc.get_freeze_count() == 0
+    stopped = _frozen_after_the_first(outcomes())
+    next(stopped), next(stopped)
+    stopped.close()  # a reader that went away (a closed pipe) ends it early
+    assert gc.get_freeze_count() == 0
