@@ -80,14 +80,17 @@ _NOISE_LINES = re.compile(
     r")$"
 )
 _WORDPRESS_META = re.compile(r"(?i)\bno comments on\b|\b\d+ min(?:ute)? read\b")
-_TWEET = re.compile(
-    r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status|"
-    r"^\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+# A tweet embed: a link to a tweet, or a whole line that is its byline
+# ("— Jane Doe (@janedoe) March 3, 2022").
+_TWEET_LINK = re.compile(r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status")
+_TWEET_BYLINE = re.compile(
+    r"(?i)\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
 )
-# Every match of _TWEET holds "(@" or ".co" (in "t.co/", "twitter.com/"; under re.I, "c"
-# and "o" match no other letters): these tests rule out nearly every line first, a
-# substring test and a search whose fixed first character the engine skips ahead to.
-_TWEET_HINT = re.compile(r"\.[cC][oO]")
+# Every tweet link holds ".co/" or ".com/" (under re.I, "c", "o" and "m" match no other
+# letters) and every byline "(@": these tests rule out nearly every line first, a substring
+# test and a search whose fixed first character the engine skips ahead to (the patterns
+# above, case-insensitive, are tried at every character).
+_TWEET_LINK_HINT = re.compile(r"\.[cC][oO][mM]?/")
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 _MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
@@ -351,7 +354,9 @@ def _is_noise(line: str) -> bool:
     """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
     if not _LETTER.search(line) or _URL_ONLY.match(line):
         return True
-    if ("(@" in line or _TWEET_HINT.search(line)) and _TWEET.search(line):
+    if "(@" in line and _TWEET_BYLINE.match(line):
+        return True
+    if _TWEET_LINK_HINT.search(line) and _TWEET_LINK.search(line):
         return True
     if "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True

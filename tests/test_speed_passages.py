@@ -115,3 +115,26 @@ def test_a_sentence_begins_its_text_where_trimming_it_would(text: str) -> None:
     start, end = passages._trim(text, 0, len(text))
     for s_start, s_text, s_end in passages._sentences(text, start, end):
         assert passages._trim(text, s_start, s_end) == (s_text, s_end)
+
+
+_LINE_PIECES = [
+    "pic.twitter.com/", "PIC.TWITTER.COM/", "pıc.twıtter.com/", "t.co/", "T.CO/", "http",
+    "https://", "://", "twitter.com/", "TWİTTER.com/", "/status", "/ſtatus", ".co", ".com",
+    ".Co/", ".cOM/", "(@", "(@jane)", "— ", "Jane Doe ", " March 3, 2022", " 3, 2022", "\n",
+    "  ", "a", "Z", "_", "7", "#tag ", "https://x.y/z", "www.x", "Share this", "3 min read",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES) | st.text(max_size=4), max_size=12).map("".join))
+def test_noise_lines_are_told_as_before(line: str) -> None:
+    assert passages._is_noise(line) == passages_reference._is_noise(line)
+
+
+def test_tweet_bylines_and_links_are_noise_whatever_the_case() -> None:
+    for line in [
+        "— Jane Doe (@janedoe) March 3, 2022",
+        "via PIC.TWITTER.COM/x",
+        "a HTTPS://T.CO/b",
+    ]:
+        assert passages._is_noise(line) and passages_reference._is_noise(line), line
