@@ -87,19 +87,30 @@ def store_format(out: Path) -> str:
 
 # -- records ----------------------------------------------------------------------------
 def mention_record(mention: Mention) -> dict[str, Any]:
-    """One mention as JSON, the same keys and values as ``storymap geoparse --jsonl``."""
-    record = {key: getattr(mention, key) for key in MENTION_KEYS}
-    record["gazetteer_id"] = mention.gazetteer_id
-    record["score"] = round(mention.score, 4)
-    record["alternatives"] = [dict(alternative) for alternative in mention.alternatives]
-    record["demonym"] = mention.demonym
-    return record
+    """One mention as JSON, the same keys and values as ``storymap geoparse --jsonl``.
+
+    ``MENTION_KEYS`` first, in their order. Written as one literal: made key by key it took
+    twice as long, once for every mention of every line.
+    """
+    m = mention
+    return {
+        "start": m.start, "end": m.end, "text": m.text, "name": m.name, "lat": m.lat,
+        "lon": m.lon, "kind": m.kind, "country_code": m.country_code,
+        "gazetteer_id": m.gazetteer_id, "score": round(m.score, 4),
+        "alternatives": [dict(alternative) for alternative in m.alternatives],
+        "demonym": m.demonym,
+    }  # fmt: skip
+
+
+# ``json.dumps(record, ensure_ascii=False)`` without making an encoder per line or checking
+# for cycles (a record has none): the same text.
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def geoparse_line(result: ArticleResult) -> str:
     """The ``storymap geoparse --jsonl`` line (no newline) of one geoparsed article."""
     record = {"id": result.article.id, "mentions": [mention_record(m) for m in result.mentions]}
-    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+    return _LINE_ENCODER.encode(record)
 
 
 def article_line(result: ArticleResult) -> str:

@@ -27,8 +27,6 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-import yaml
-
 from geo.model import Article
 from geo.passages import FRONT_MATTER as _FRONT_MATTER
 
@@ -156,6 +154,8 @@ def _parse_date_text(text: str, languages: tuple[str, ...] | None) -> str | None
 
 # -- markdown front matter --------------------------------------------------------------
 def _from_front_matter(text: str) -> dict[str, Any]:
+    import yaml  # here: importing it costs more than the rest of this module (~20 ms)
+
     match = _FRONT_MATTER.match(text)
     try:
         data = yaml.safe_load(match.group("body")) if match else None

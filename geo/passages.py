@@ -22,13 +22,15 @@ import functools
 import hashlib
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from geo.model import Article, Passage
 
 # A tag or tag remnant ("< p>", "</p>", "<br/>") or an HTML entity.
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6});")
+# Its second half, for a text with no "<": a fixed first character is found faster.
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6});")
 # YAML front matter at the very top (metadata, read by geo.metadata): never quoted.
 FRONT_MATTER = re.compile(
     r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
@@ -78,13 +80,17 @@ _NOISE_LINES = re.compile(
     r")$"
 )
 _WORDPRESS_META = re.compile(r"(?i)\bno comments on\b|\b\d+ min(?:ute)? read\b")
-_TWEET = re.compile(
-    r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status|"
-    r"^\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+# A tweet embed: a link to a tweet, or a whole line that is its byline
+# ("— Jane Doe (@janedoe) March 3, 2022").
+_TWEET_LINK = re.compile(r"(?i)pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status")
+_TWEET_BYLINE = re.compile(
+    r"(?i)\s*[—–-]?\s*[^()\n]{1,80}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
 )
-# Every match of _TWEET holds "(@" or ".co" (in "t.co/", "twitter.com/"; under re.I, "c"
-# and "o" match no other letters): this cheap search rules out nearly every line first.
-_TWEET_HINT = re.compile(r"\(@|\.[cC][oO]")
+# Every tweet link holds ".co/" or ".com/" (under re.I, "c", "o" and "m" match no other
+# letters) and every byline "(@": these tests rule out nearly every line first, a substring
+# test and a search whose fixed first character the engine skips ahead to (the patterns
+# above, case-insensitive, are tried at every character).
+_TWEET_LINK_HINT = re.compile(r"\.[cC][oO][mM]?/")
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
 _MENU = re.compile(r"^(?:[^|·•\n]{1,25}[|·•]){2,}[^|·•\n]{1,25}$")
@@ -93,7 +99,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 MAX_PASSAGE_CHARS = 600  # a quote a reader takes in at a glance; bounds every passage
 _CLAUSE_BREAK = re.compile(r"[,;:)\]»”]\s+|\s[—–-]\s+")
 _WHITESPACE = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[\W_][\W_]*")  # not "[\W_]+": a repeat first is tried at every character
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr gen gov sen rep lt col capt sgt maj adm cmdr rev hon pres "
@@ -101,7 +107,12 @@ _ABBREVIATIONS = frozenset(
     "est approx fig vol e.g i.e u.s u.k u.n a.m p.m mt ft ave blvd rd".split()
 )
 _LOOK_BACK = 24  # characters before a full stop searched for the word it ends
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+# Each pattern starts with one mark (not a repeat), so the regex engine skips ahead to the
+# next candidate instead of trying a match at every character; a paragraph with no "!",
+# "?" or "…" is searched for full stops alone, whose fixed first character is faster still.
+# Group 1 is the white space after the end: the next sentence's text begins after it.
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]]*(?=(\s+)[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+_FULL_STOP_END = re.compile(r"\.\.*[\"'”’»)\]]*(?=(\s+)[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
 
 
 def is_html(article: Article) -> bool:
@@ -200,45 +211,110 @@ def split_view(article: Article) -> list[Passage]:
     """``split_passages`` of an article already read through ``reading_view``."""
     text = article.text
     passages: list[Passage] = []
-    kept: list[tuple[int, int]] = []
-    seen_paragraphs: set[bytes] = set()
+    repeats = _Repeats(text)
     for start, end in _paragraphs(article):
         start, end = _trim(text, start, end)
-        if start >= end or _is_noise(text[start:end]):
+        if start >= end or _is_noise(text[start:end]) or repeats.seen(start, end):
             continue
-        # The first paragraph repeats nothing: its key is made only when a second one comes
-        # (many scraped articles are one line).
-        if len(kept) == 1 and not seen_paragraphs:
-            seen_paragraphs.add(_paragraph_key(text, *kept[0]))
-        if kept:
-            key = _paragraph_key(text, start, end)
-            if key in seen_paragraphs:
-                continue
-            seen_paragraphs.add(key)
-        kept.append((start, end))
-        for s_start, s_end in _sentences(text, start, end):
-            for w_start, w_end in _windows(text, s_start, s_end):
-                w_start, w_end = _trim(text, w_start, w_end)
-                if w_start < w_end and _LETTER.search(text, w_start, w_end):
+        for s_start, s_text, s_end in _sentences(text, start, end):
+            # A sentence that fits in one passage (nearly all) is one, already trimmed.
+            if s_end - s_start <= MAX_PASSAGE_CHARS:
+                windows: Iterable[tuple[int, int]] = ((s_text, s_end),)
+            else:
+                windows = (_trim(text, *window) for window in _windows(text, s_start, s_end))
+            for w_start, w_end in windows:
+                if w_start < w_end and _has_letter(text, w_start, w_end):
                     passages.append(
                         Passage(article.id, len(passages), w_start, w_end, text[w_start:w_end])
                     )
     return passages
 
 
+def _has_letter(text: str, start: int, end: int) -> bool:
+    """Whether ``_LETTER`` is found in ``[start, end)``; a trimmed passage nearly always
+    begins with a letter (``str.isalpha`` letters are all ``_LETTER``s), which is cheaper to
+    test than to search for."""
+    return text[start].isalpha() or _LETTER.search(text, start, end) is not None
+
+
+class _Repeats:
+    """Which paragraphs repeat one kept before them: the same words, case folded ("pasted
+    twice", whatever the punctuation between).
+
+    Reading a paragraph's words costs a regex pass over all of it, so a paragraph is first
+    known by its words' first ``_WORDS_COMPARED_FIRST`` characters, read from its start
+    alone; only paragraphs that begin alike have all their words compared (as a digest: a
+    10 MB line is not kept). The first paragraph is not read until a second one comes
+    (many scraped articles are one line).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.first: tuple[int, int] | None = None
+        self.by_beginning: dict[str, list[tuple[int, int]]] = {}
+        self.keys: dict[tuple[int, int], bytes] = {}
+
+    def seen(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` repeats a kept paragraph; if not, it is kept."""
+        if self.first is None and not self.by_beginning:
+            self.first = (start, end)
+            return False
+        if self.first is not None:
+            self._keep(*self.first)
+            self.first = None
+        alike = self.by_beginning.get(_words_beginning(self.text, start, end), [])
+        if alike and self._key(start, end) in {self._key(*span) for span in alike}:
+            return True
+        self._keep(start, end)
+        return False
+
+    def _keep(self, start: int, end: int) -> None:
+        beginning = _words_beginning(self.text, start, end)
+        self.by_beginning.setdefault(beginning, []).append((start, end))
+
+    def _key(self, start: int, end: int) -> bytes:
+        if (start, end) not in self.keys:
+            self.keys[start, end] = _paragraph_key(self.text, start, end)
+        return self.keys[start, end]
+
+
+_WORDS_COMPARED_FIRST = 32
+
+
+def _words(text: str) -> str:
+    """The words of ``text`` case folded, one space between.
+
+    The words of a prefix of a text are a prefix of the text's words (case folding maps
+    each character on its own, and a cut word or gap is still the start of one), which is
+    what lets ``_words_beginning`` read only the start of a paragraph.
+    """
+    return _NOT_WORD.sub(" ", text.casefold()).strip(" ")
+
+
+def _words_beginning(text: str, start: int, end: int) -> str:
+    """The first ``_WORDS_COMPARED_FIRST`` characters of ``_words(text[start:end])``, read
+    from as short a start of the paragraph as holds them."""
+    size = 2 * _WORDS_COMPARED_FIRST
+    while True:
+        words = _words(text[start : min(end, start + size)])
+        if len(words) >= _WORDS_COMPARED_FIRST or start + size >= end:
+            return words[:_WORDS_COMPARED_FIRST]
+        size *= 2
+
+
 def _paragraph_key(text: str, start: int, end: int) -> bytes:
     """The paragraph's words, case folded, as a short digest: a 10 MB line is not kept."""
-    words = _NOT_WORD.sub(" ", text[start:end].casefold()).strip(" ")
+    words = _words(text[start:end])
     return hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
     """Lines of text cut at markup remnants ("< p>" in a scraped text), front matter left out."""
     text = article.text
-    cuts = [m.span() for m in _MARKUP.finditer(text)]
+    cuts = _markup_cuts(text)
     if not is_html(article) and (front_matter := FRONT_MATTER.match(text)):
         cuts.append(front_matter.span())
-    cuts += [(m.start(), m.end()) for m in re.finditer(r"\n", text)]
+    cuts += _line_breaks(text)
     cursor = 0
     for cut_start, cut_end in sorted(cuts):
         if cut_start > cursor:
@@ -246,6 +322,24 @@ def _paragraphs(article: Article) -> Iterator[tuple[int, int]]:
         cursor = max(cursor, cut_end)
     if cursor < len(text):
         yield cursor, len(text)
+
+
+def _markup_cuts(text: str) -> list[tuple[int, int]]:
+    """Where the markup remnants are: every one starts with "<" or "&", which most plain
+    texts do not hold at all (a substring test is far faster than the regex's scan)."""
+    if "<" in text:
+        return [m.span() for m in _MARKUP.finditer(text)]
+    return [m.span() for m in _ENTITY.finditer(text)] if "&" in text else []
+
+
+def _line_breaks(text: str) -> list[tuple[int, int]]:
+    """Where each "\\n" is, as a cut: found by ``str.find`` (most articles have a handful)."""
+    breaks = []
+    at = text.find("\n")
+    while at >= 0:
+        breaks.append((at, at + 1))
+        at = text.find("\n", at + 1)
+    return breaks
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -260,7 +354,9 @@ def _is_noise(line: str) -> bool:
     """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
     if not _LETTER.search(line) or _URL_ONLY.match(line):
         return True
-    if _TWEET_HINT.search(line) and _TWEET.search(line):
+    if "(@" in line and _TWEET_BYLINE.match(line):
+        return True
+    if _TWEET_LINK_HINT.search(line) and _TWEET_LINK.search(line):
         return True
     if "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True
@@ -271,19 +367,32 @@ def _is_noise(line: str) -> bool:
     return bool(_MENU.match(line))
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence spans inside one paragraph; abbreviations and initials do not end one."""
-    cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.group().startswith(".") and _is_abbreviation(text, cursor, match.start()):
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """Sentence spans ``(start, text_start, end)`` inside one trimmed paragraph;
+    abbreviations and initials do not end one.
+
+    ``_trim`` of a sentence is ``(text_start, end)``: a sentence ends on its marks (or the
+    paragraph's end) and its text begins after the white space that follows the previous
+    one, on a quote or a capital (or the paragraph's start); none of these is trimmed.
+    """
+    cursor = text_start = start
+    only_full_stops = all(text.find(mark, start, end) < 0 for mark in "!?…")
+    for match in (_FULL_STOP_END if only_full_stops else _SENTENCE_END).finditer(text, start, end):
+        dot = match.start()
+        if text[dot] == "." and _is_abbreviation(text, cursor, dot):
             continue
-        yield cursor, match.end()
-        cursor = match.end()
-    yield cursor, end
+        yield cursor, text_start, match.end()
+        cursor, text_start = match.end(), match.end(1)
+    yield cursor, text_start, end
 
 
 def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
-    word = _word_before(text, sentence_start, dot).lstrip("(\"'“‘").casefold()
+    # Most words before a full stop are letters after a plain space: nothing to strip and
+    # no other white space inside, so the space found nearby is where the word begins.
+    space = text.rfind(" ", max(sentence_start, dot - _LOOK_BACK), dot)
+    if space < 0 or not (word := text[space + 1 : dot]).isalpha():
+        word = _word_before(text, sentence_start, dot).lstrip("(\"'“‘")
+    word = word.casefold()
     if word in _ABBREVIATIONS:
         return True
     # Initials ("J. Smith") and dotted abbreviations ("U.S.", "a.m.").
