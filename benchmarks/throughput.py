@@ -16,6 +16,11 @@ benchmark's own input file is not counted. Peak RSS is taken before accuracy is 
 (time to the first JSON line; RSS of the process tree sampled every 20 ms); ``--jobs N`` is
 passed to that command and implies ``--cli`` (only if the CLI has the option).
 
+Both systems run from compiled bytecode: pip compiled the peer's ``geotext`` when it
+installed it, and an editable install of ours has none, so ``geo/`` is compiled first
+(``compileall``, as Python does on a first import unless ``PYTHONDONTWRITEBYTECODE`` is set);
+``--no-compile`` leaves it out and measures ours compiling its modules in every process.
+
 Documents are taken in corpus order and repeated when the corpora hold fewer than
 ``--documents``; accuracy is scored on the gold documents of the first pass only.
 Run by hand (not part of the tests); results are recorded in docs/speed.md.
@@ -223,6 +228,10 @@ def main() -> int:
     parser.add_argument("--cli", action="store_true", help="ours as `storymap geoparse --jsonl`")
     parser.add_argument("--jobs", type=int, default=None, help="passed to the CLI (implies --cli)")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
+    parser.add_argument(
+        "--compile", action=argparse.BooleanOptionalAction, default=True,
+        help="compile geo/ to bytecode first, as the peer's package is (default: on)",
+    )  # fmt: skip
     parser.add_argument("--worker", choices=["ours", "peer"], help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
@@ -245,6 +254,12 @@ def main() -> int:
     from geo.gazetteer import build_default_index
 
     build_default_index()  # a one-off build is not start-up; both systems use the index
+    if args.compile:
+        import compileall
+
+        import geo
+
+        compileall.compile_dir(Path(geo.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp:
         texts_file = _prepare(args.corpora, args.documents, Path(tmp))
         runs = [_run(system, args, texts_file)
