@@ -7,6 +7,7 @@ they are (``open(path, encoding="utf-8-sig", newline="").read()`` gives the same
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -20,6 +21,7 @@ from geo.model import Article, InputError
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_BYTES = 64 * 1024 * 1024  # 64 MiB: far above any news article, below memory trouble
 _MARKUP_ONLY = re.compile(r"(?:\s|<[^<>]*>|&[#\w]+;)*")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def find_article_files(
@@ -122,17 +124,36 @@ def read_article(path: Path) -> Article:
         raise InputError(path, "too large (it grew past 64 MiB while being read)")
     if not data.strip():
         raise InputError(path, "is empty")
-    if b"\x00" in data[:65536]:
-        raise InputError(path, "looks binary (it contains NUL bytes), not a text article")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            path, f"is not valid UTF-8 (bad byte 0x{data[error.start]:02x} at byte {error.start})"
-        ) from error
+    text = _decoded(path, data)
+    if not text.strip():
+        raise InputError(path, "is empty")
     if _MARKUP_ONLY.fullmatch(text):
         raise InputError(path, "has no text (only markup and whitespace)")
     return Article(id=path.stem, text=text, path=path)
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """The article's text: UTF-8 (a byte-order mark dropped), or UTF-16 when the file
+    begins with a UTF-16 byte-order mark (what Windows editors save as "Unicode" text).
+
+    Offsets are character offsets into this text in either case. Anything else that holds
+    NUL characters is binary, and any other encoding is refused with a hint, not guessed.
+    """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            reason = f"{error.reason} at byte {error.start}"
+            raise InputError(path, f"is not valid UTF-16 ({reason}); save it as UTF-8") from error
+        if "\x00" not in text[:65536]:
+            return text
+    if b"\x00" in data[:65536]:
+        raise InputError(path, "looks binary (it contains NUL bytes), not a text article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        bad = f"bad byte 0x{data[error.start]:02x} at byte {error.start}"
+        raise InputError(path, f"is not valid UTF-8 ({bad}); save it as UTF-8") from error
 
 
 def _read_up_to_limit(handle: BinaryIO, expected: int) -> bytes:

@@ -57,7 +57,7 @@ def test_a_big_article_is_read_and_split(tmp_path: Path, megabytes: int) -> None
 def test_two_thousand_articles_in_one_folder(tmp_path: Path) -> None:
     for i in range(2000):
         (tmp_path / f"{i:04d}.txt").write_text(f"Report {i} from Baku.", encoding="utf-8")
-    (tmp_path / "1000.txt").write_bytes(b"\xff\xfe\x00bad")
+    (tmp_path / "1000.txt").write_bytes(b"\x7fELF\x00bad")  # binary: NUL bytes, no text mark
     articles, errors = read_articles([tmp_path], progress=False)
     assert len(articles) == 1999 and [e.path.name for e in errors] == ["1000.txt"]
 
@@ -108,3 +108,32 @@ def test_a_file_that_changed_size_since_it_was_listed_is_read_whole(
         monkeypatch.setattr(articles, "MAX_BYTES", 100)
         with pytest.raises(InputError, match="grew past"):
             read_article(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read_with_offsets_into_its_text(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Windows editors save "Unicode" text as UTF-16 with a byte-order mark."""
+    path = tmp_path / "notepad.txt"
+    mark = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    path.write_bytes((mark + "Floods reached Sukkur in Sindh.\r\n").encode(encoding))
+    article = read_article(path)
+    assert article.text == "Floods reached Sukkur in Sindh.\r\n"
+    assert article.text[15:21] == "Sukkur"
+
+
+def test_other_encodings_are_refused_with_a_hint_not_guessed(tmp_path: Path) -> None:
+    (tmp_path / "cp1252.txt").write_bytes("Caf\u00e9 in Ath\u00e8nes".encode("cp1252"))
+    (tmp_path / "odd.txt").write_bytes(b"\xff\xfeB\x00a\x00k")  # UTF-16, cut mid-character
+    (tmp_path / "bom-then-nul.txt").write_bytes(b"\xff\xfe\x00\x00\x00\x00")
+    (tmp_path / "bom-only.txt").write_bytes(b"\xff\xfe")
+    _, errors = read_articles([tmp_path], progress=False)
+    reasons = {error.path.name: error.reason for error in errors}
+    assert reasons["cp1252.txt"] == "is not valid UTF-8 (bad byte 0xe9 at byte 3); save it as UTF-8"
+    assert (
+        reasons["odd.txt"].startswith("is not valid UTF-16 (")
+        and "save it as UTF-8" in reasons["odd.txt"]
+    )
+    assert "binary" in reasons["bom-then-nul.txt"]
+    assert reasons["bom-only.txt"] == "is empty"
