@@ -203,16 +203,25 @@ function storyMap(map, data) {
   });
 
   function status(text) { document.getElementById("story-status").textContent = text; }
+  document.getElementById("story-status").addEventListener("click", function () { status(""); });
+  if (tiles) tiles.on("add", function () { status(""); }); // a new try: the old message is stale
 
-  // -- legend: only what is on the map ----------------------------------------------------
+  // -- legend: only what is on the map, redrawn when the reader turns a layer on or off --
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
     var box = el("div", "story-legend");
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "Legend");
+    fillLegend(box);
+    return box;
+  };
+  function onMap(group) { return groups[group].getLayers().length > 0 && map.hasLayer(groups[group]); }
+  function fillLegend(box) {
+    box.textContent = "";
     box.appendChild(el("strong", null, "Legend"));
+    var places = onMap("Places") ? data.layers.places.features || [] : [];
     var kinds = {};
-    (data.layers.places.features || []).forEach(function (f) { kinds[f.properties.kind] = true; });
+    places.forEach(function (f) { kinds[f.properties.kind] = true; });
     Object.keys(KIND_COLOURS).forEach(function (kind) {
       if (!kinds[kind]) return;
       var row = el("div"), dot = el("i");
@@ -220,26 +229,31 @@ function storyMap(map, data) {
       row.appendChild(dot); row.appendChild(document.createTextNode(kind));
       box.appendChild(row);
     });
-    if ((data.layers.places.features || []).some(function (f) { return f.properties._uncertain; })) {
+    if (places.some(function (f) { return f.properties._uncertain; })) {
       var unsure = el("div", "story-legend-uncertain"), ring = el("i", "hollow");
       unsure.title = "Less than " + Math.round(CONFIDENCE.low * 100) + "% likely to be the right place: see its popup";
       unsure.appendChild(ring); unsure.appendChild(document.createTextNode("uncertain place"));
       box.appendChild(unsure);
     }
-    if (groups.Corridors.getLayers().length) {
+    if (onMap("Corridors")) {
       var line = el("div"), swatch = el("i", "line");
       swatch.style.borderColor = CORRIDOR_COLOURS[0];
       line.appendChild(swatch); line.appendChild(document.createTextNode("corridor (dashed: sea)"));
       box.appendChild(line);
     }
-    if (groups.Conflicts.getLayers().length) {
+    if (onMap("Conflicts")) {
       var zone = el("div"), fill = el("i", "area");
       fill.style.background = "#ef8a62";
       zone.appendChild(fill); zone.appendChild(document.createTextNode("conflict zone"));
       box.appendChild(zone);
     }
-    return box;
-  };
+    box.hidden = box.childNodes.length === 1; // nothing on the map to explain
+  }
+  // Drawn again on every event: the layer control also reports each member of a group leaving
+  // while the group is still on the map, and the group's own event comes last.
+  map.on("overlayadd overlayremove", function () {
+    if (legend.getContainer()) fillLegend(legend.getContainer());
+  });
   legend.addTo(map);
 
   // -- export -------------------------------------------------------------------------------

@@ -400,8 +400,35 @@ def test_online_tiles_that_fail_fall_back_to_the_offline_map(browser, tmp_path: 
         )
         assert not page.get_by_role("checkbox", name="OpenStreetMap (online)").is_checked()
         assert session.blocked and all("tile.openstreetmap.org" in u for u in session.blocked)
+        # Every reader sees why the box unchecked itself, not only a screen reader.
+        notice = page.locator("#story-status")
+        box, viewport = notice.bounding_box(), page.viewport_size
+        assert box and viewport and 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
+        assert 0 <= box["y"] < viewport["height"] / 2
+        assert "online map could not be loaded" in notice.inner_text()
+        session.screenshot("story-online-tiles-failed.png")
+        notice.click()
+        assert notice.inner_text() == "" and notice.bounding_box()["x"] < 0  # type: ignore[index]
     finally:
         session.close()
+
+
+def test_the_legend_follows_the_layers_the_reader_turns_on_and_off(seeds: PageSession) -> None:
+    page = seeds.page
+    legend = page.locator(".story-legend")
+    route, zone = "corridor (dashed: sea)", "conflict zone"
+    assert route in legend.inner_text() and zone in legend.inner_text()
+    page.locator(".leaflet-control-layers").hover()  # the layer list may be collapsed
+    page.get_by_role("checkbox", name="Corridors").uncheck()
+    page.get_by_role("checkbox", name="Conflicts").uncheck()
+    assert route not in legend.inner_text() and zone not in legend.inner_text()
+    assert "city" in legend.inner_text()
+    page.get_by_role("checkbox", name="Places").uncheck()
+    assert not legend.is_visible()  # nothing left on the map to explain
+    page.get_by_role("checkbox", name="Corridors").check()
+    assert legend.is_visible() and route in legend.inner_text()
+    assert "city" not in legend.inner_text()
+    seeds.screenshot("story-legend-corridors-only.png")
 
 
 def test_a_passage_clicked_is_the_quote_the_popup_shows(seeds: PageSession) -> None:
