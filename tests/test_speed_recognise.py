@@ -208,35 +208,29 @@ def test_the_untraced_order_holds_every_rule_once() -> None:
     assert set(mentions._CHEAP_FIRST) == set(mentions.RULES)
 
 
+# Each fast path of the rules, and the check that runs instead of it: the asked-cheap-first
+# answer against the traced order, the rules left out by shape against asking them.
+_CHECKED = {
+    "cheap_first": ("_rejected", _order_checked),
+    "by_shape": ("_rejection", _shape_checked),
+}
+
+
 @pytest.mark.parametrize("text", _JUDGED)
-def test_rules_asked_cheap_first_reject_what_the_traced_order_rejects(
-    gazetteer: Gazetteer, text: str
+@pytest.mark.parametrize("path", sorted(_CHECKED))
+def test_fast_rule_paths_answer_as_asking_every_rule_in_order(
+    gazetteer: Gazetteer, path: str, text: str
 ) -> None:
-    with patch.object(mentions, "_rejected", _order_checked):
+    with patch.object(mentions, *_CHECKED[path]):
         mentions.recognise(text, gazetteer)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_PASSAGE, min_size=1, max_size=6))
-def test_rules_asked_cheap_first_on_generated_text(
-    gazetteer: Gazetteer, sentences: list[str]
+@pytest.mark.parametrize("path", sorted(_CHECKED))
+def test_fast_rule_paths_answer_as_asking_every_rule_on_generated_text(
+    gazetteer: Gazetteer, path: str, sentences: list[str]
 ) -> None:
     text, passages = _with_passages(sentences)
-    with patch.object(mentions, "_rejected", _order_checked):
-        mentions.recognise(text, gazetteer, passages=passages)
-
-
-@pytest.mark.parametrize("text", _JUDGED)
-def test_rules_left_out_by_shape_would_not_reject(gazetteer: Gazetteer, text: str) -> None:
-    with patch.object(mentions, "_rejection", _shape_checked):
-        mentions.recognise(text, gazetteer)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_PASSAGE, min_size=1, max_size=6))
-def test_rules_left_out_by_shape_would_not_reject_generated_text(
-    gazetteer: Gazetteer, sentences: list[str]
-) -> None:
-    text, passages = _with_passages(sentences)
-    with patch.object(mentions, "_rejection", _shape_checked):
+    with patch.object(mentions, *_CHECKED[path]):
         mentions.recognise(text, gazetteer, passages=passages)
