@@ -23,7 +23,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from geo.model import Article, Passage
 
@@ -244,15 +244,15 @@ class _Repeats:
     Reading a paragraph's words costs a regex pass over all of it, so a paragraph is first
     known by its words' first ``_WORDS_COMPARED_FIRST`` characters, read from its start
     alone; only paragraphs that begin alike have all their words compared (as a digest: a
-    10 MB line is not kept). The first paragraph is not read until a second one comes
-    (many scraped articles are one line).
+    10 MB line is not kept), each digest made once, so that many paragraphs beginning alike
+    cost one digest each, not one per pair. The first paragraph is not read until a second
+    one comes (many scraped articles are one line).
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.first: tuple[int, int] | None = None
-        self.by_beginning: dict[str, list[tuple[int, int]]] = {}
-        self.keys: dict[tuple[int, int], bytes] = {}
+        self.by_beginning: dict[str, _Alike] = {}
 
     def seen(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` repeats a kept paragraph; if not, it is kept."""
@@ -262,20 +262,33 @@ class _Repeats:
         if self.first is not None:
             self._keep(*self.first)
             self.first = None
-        alike = self.by_beginning.get(_words_beginning(self.text, start, end), [])
-        if alike and self._key(start, end) in {self._key(*span) for span in alike}:
+        alike = self.by_beginning.get(_words_beginning(self.text, start, end))
+        if alike is None:
+            self._keep(start, end)
+            return False
+        digest = _paragraph_key(self.text, start, end)
+        if digest in alike.digests(self.text):
             return True
-        self._keep(start, end)
+        alike.kept.add(digest)
         return False
 
     def _keep(self, start: int, end: int) -> None:
         beginning = _words_beginning(self.text, start, end)
-        self.by_beginning.setdefault(beginning, []).append((start, end))
+        self.by_beginning.setdefault(beginning, _Alike()).waiting.append((start, end))
 
-    def _key(self, start: int, end: int) -> bytes:
-        if (start, end) not in self.keys:
-            self.keys[start, end] = _paragraph_key(self.text, start, end)
-        return self.keys[start, end]
+
+@dataclass(slots=True)
+class _Alike:
+    """Kept paragraphs that begin alike: their digests, each made the first time another
+    paragraph with that beginning asks (most beginnings are never asked)."""
+
+    waiting: list[tuple[int, int]] = field(default_factory=list)
+    kept: set[bytes] = field(default_factory=set)
+
+    def digests(self, text: str) -> set[bytes]:
+        while self.waiting:
+            self.kept.add(_paragraph_key(text, *self.waiting.pop()))
+        return self.kept
 
 
 _WORDS_COMPARED_FIRST = 32
