@@ -90,6 +90,9 @@ _TWEET_BYLINE = re.compile(
 # letters) and every byline "(@": these tests rule out nearly every line first, a substring
 # test and a search whose fixed first character the engine skips ahead to (the patterns
 # above, case-insensitive, are tried at every character).
+# A tweet embed (280 characters, a link, a byline) or a line of hashtags is short; a longer
+# line with a link or hashtags in it is text (a scraped article may be one long line).
+_EMBED_MAX_CHARS = 600
 _TWEET_LINK_HINT = re.compile(r"\.[cC][oO][mM]?/")
 _HASHTAG = re.compile(r"(?<![\w&])#\w+")
 _URL_ONLY = re.compile(r"(?i)^(?:https?://|www\.)\S+$")
@@ -369,9 +372,10 @@ def _is_noise(line: str) -> bool:
         return True
     if "(@" in line and _TWEET_BYLINE.match(line):
         return True
-    if _TWEET_LINK_HINT.search(line) and _TWEET_LINK.search(line):
+    embed_sized = len(line) <= _EMBED_MAX_CHARS  # longer: text that quotes or tags, kept
+    if embed_sized and _TWEET_LINK_HINT.search(line) and _TWEET_LINK.search(line):
         return True
-    if "#" in line and len(_HASHTAG.findall(line)) >= 3:
+    if embed_sized and "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True
     if len(line) < 120 and _NOISE_LINES.match(line):
         return True

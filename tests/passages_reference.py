@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from geo.model import Article, Passage
 from geo.passages import (  # unchanged since the reference was taken: shared, not copied
     _ABBREVIATIONS,
+    _EMBED_MAX_CHARS,
     _HASHTAG,
     _LETTER,
     _MARKUP,
@@ -95,9 +96,11 @@ def _is_noise(line: str) -> bool:
     """Boilerplate a reader does not want quoted: share bars, bylines, tweet embeds, URLs."""
     if not _LETTER.search(line) or _URL_ONLY.match(line):
         return True
-    if _TWEET_HINT.search(line) and _TWEET.search(line):
+    # The one change of behaviour since (not speed): only embed-sized lines are embeds.
+    embed_sized = len(line) <= _EMBED_MAX_CHARS
+    if embed_sized and _TWEET_HINT.search(line) and _TWEET.search(line):
         return True
-    if "#" in line and len(_HASHTAG.findall(line)) >= 3:
+    if embed_sized and "#" in line and len(_HASHTAG.findall(line)) >= 3:
         return True
     if len(line) < 120 and _NOISE_LINES.match(line):
         return True

@@ -166,3 +166,17 @@ def test_paragraphs_beginning_alike_cost_work_in_proportion_to_their_number() ->
     """A long article of paragraphs that all begin alike (a log, a table, a wire feed) must
     not compare every pair: that made a 20 MB article take minutes."""
     assert _calls_in_passages_module(800) < 2.3 * _calls_in_passages_module(400)
+
+
+def test_a_long_line_quoting_a_tweet_or_tagging_topics_is_text_not_an_embed() -> None:
+    """A scraped article may be one long line: a tweet link or three hashtags inside it
+    once made the whole article noise. A short line of them is still an embed."""
+    sentence = "Floods reached Sukkur in Sindh province on Monday, officials said. "
+    tweet = "Water everywhere pic.twitter.com/abc123 — Reporter (@reporter) August 19, 2024"
+    tags = "#floods #Sindh #Pakistan #rain"
+    long_line = sentence * 12 + tweet + " " + tags + " " + sentence
+    found = split_view(Article("one-line", long_line))
+    assert len(found) >= 12 and any("Sukkur" in p.text for p in found)
+    after = "Relief camps opened in Hyderabad."
+    embeds = split_view(Article("embeds", f"{sentence}\n{tweet}\n{tags} and more\n{after}"))
+    assert [p.text.strip() for p in embeds] == [sentence.strip(), after]
