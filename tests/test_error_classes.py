@@ -33,6 +33,21 @@ def test_the_longest_name_wins(gazetteer: Gazetteer) -> None:
     assert ("Democratic Republic of the Congo", "CD", "country") in placed(text, gazetteer)
 
 
+def test_the_two_congos_in_the_forms_news_writes_them(gazetteer: Gazetteer) -> None:
+    """Without "the", "Democratic Republic of Congo" was the Republic of the Congo at 96 %
+    (found by a new user): the longest name was "Congo" alone."""
+    text = (
+        "Fighting went on in eastern Democratic Republic of Congo, and aid crossed from "
+        "Congo-Brazzaville and the Republic of Congo into Congo-Kinshasa."
+    )
+    assert placed(text, gazetteer) == [
+        ("Democratic Republic of Congo", "CD", "country"),
+        ("Congo-Brazzaville", "CG", "country"),
+        ("Republic of Congo", "CG", "country"),
+        ("Congo-Kinshasa", "CD", "country"),
+    ]
+
+
 def test_hyphenated_names_stay_whole(gazetteer: Gazetteer) -> None:
     text = "Flights to Aix-en-Provence and Port-au-Prince resumed."
     found = placed(text, gazetteer)
