@@ -16,7 +16,7 @@ from pathlib import Path
 # Lower-case words allowed inside a place name ("Gulf of Mexico", "Stratford-upon-Avon").
 CONNECTORS = frozenset(
     "of the and de la le les del della di da do dos das du des upon on sur al el am an im "
-    "y e".split()
+    "y e es".split()
 )
 # "<Name> region" names the area around the place ("Kursk region", "Donetsk oblast").
 GENERIC_SUFFIXES = frozenset(

@@ -48,6 +48,13 @@ def test_the_two_congos_in_the_forms_news_writes_them(gazetteer: Gazetteer) -> N
     ]
 
 
+def test_a_name_joined_by_es_stays_whole(gazetteer: Gazetteer) -> None:
+    """ "Dar es Salaam" was found as "Dar" alone, placed in Cambodia (found by a new user)."""
+    text = "The port deal was signed in Dar es Salaam, Tanzania. DAR ES SALAAM — Officials said."
+    found = [(name, country) for name, country, _ in placed(text, gazetteer)]
+    assert found == [("Dar es Salaam", "TZ"), ("Tanzania", "TZ"), ("DAR ES SALAAM", "TZ")]
+
+
 def test_hyphenated_names_stay_whole(gazetteer: Gazetteer) -> None:
     text = "Flights to Aix-en-Provence and Port-au-Prince resumed."
     found = placed(text, gazetteer)
