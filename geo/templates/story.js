@@ -831,7 +831,9 @@ function storyMap(map, data) {
       first = first || q;
     });
     var box = first && first.closest(".story-popup"); // the popup scrolls, never the map
-    if (box) box.scrollTop += first.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    if (!box) return;
+    var heading = box.querySelector("h3"), below = heading ? heading.getBoundingClientRect().height : 0;
+    box.scrollTop += first.getBoundingClientRect().top - box.getBoundingClientRect().top - below - 8;
   }
 
   function highlightPassages(key) {

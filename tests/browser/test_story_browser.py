@@ -446,6 +446,9 @@ def test_a_passage_clicked_is_the_quote_the_popup_shows(seeds: PageSession) -> N
     assert " ".join(current.inner_text().split()).startswith(clicked)
     scroller, shown = box(popup.locator(".story-popup")), box(current)
     assert scroller["y"] <= shown["y"] < scroller["y"] + scroller["height"]  # scrolled to it
+    assert popup.locator(".story-popup").evaluate("e => e.scrollTop") > 0
+    heading = box(popup.locator("h3"))  # the place's name stays in view above the quote
+    assert scroller["y"] - 1 <= heading["y"] and heading["y"] + heading["height"] <= shown["y"] + 1
     seeds.screenshot("story-popup-clicked-passage.png")
 
 
