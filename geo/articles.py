@@ -122,8 +122,6 @@ def read_article(path: Path) -> Article:
             raise InputError(path, f"cannot be read ({error.strerror or error})") from error
     if len(data) > MAX_BYTES:
         raise InputError(path, "too large (it grew past 64 MiB while being read)")
-    if not data.strip():
-        raise InputError(path, "is empty")
     text = _decoded(path, data)
     if not text.strip():
         raise InputError(path, "is empty")

@@ -384,23 +384,6 @@ class _LocalNames:
         return self._by_key
 
 
-def _names_with_locative_cue(
-    text: str, passage_runs: list[tuple[list[_Token], list[list[int]]]]
-) -> frozenset[str]:
-    """Every key ``_LocalNames`` holds, worked out the long way (tests compare the two)."""
-    found: set[str] = set()
-    for tokens, runs in passage_runs:
-        for run in runs:
-            for index in run:
-                token = tokens[index]
-                if token.capital and (
-                    _has_locative_cue(text, tokens, index)
-                    or is_dateline(text, token.start, token.end)
-                ):
-                    found.add(normalize(token.word))
-    return frozenset(found)
-
-
 def _recognise_passage(
     context: _Context, tokens: list[_Token], runs: list[list[int]]
 ) -> list[Span]:
